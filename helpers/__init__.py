@@ -1,0 +1,15 @@
+"""The small shared package behind the book's notebooks.
+
+One concern per module; importing any of them changes no global state. A notebook
+calls :func:`helpers.env.setup` once, in its set-up cell.
+
+- ``env``: seeds, threads, device, plot style, Colab detection
+- ``data``: offline data sets (generated series, scikit-learn's digits)
+- ``train``: a small training loop whose progress bar stays out of stored outputs
+- ``checks``: compare with a reference, finite-difference gradients, shape checks
+- ``plots``: the figures several chapters draw
+- ``widgets``: a demo = a pure ``render(**params)`` plus sliders, live and static
+- ``demos``: each chapter's demos, built on ``widgets``
+"""
+
+__version__ = "0.1.0"

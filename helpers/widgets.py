@@ -1,0 +1,158 @@
+"""A demo = a pure ``render(**params) -> Figure`` plus its controls, shown live or precomputed.
+
+``Demo.live()`` wires ipywidgets sliders to ``render`` (``continuous_update=False``; works with
+ipywidgets 7.7 as in Colab and 8 locally). ``Demo.static(name)`` renders frames over one
+parameter into a scrubbable HTML figure (images and a range slider, a few lines of JavaScript) that
+works on the static site, where no kernel runs. ``Demo.extremes()`` lists the settings tests must render cleanly.
+Introduced in chapter 01.
+"""
+
+import base64
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+@dataclass
+class Slider:
+    """A numeric control from ``lo`` to ``hi``, starting at ``value`` (``log=True``: log scale)."""
+
+    lo: float
+    hi: float
+    value: float
+    step: float | None = None
+    log: bool = False
+    integer: bool = False
+
+    def __post_init__(self):
+        if not self.lo <= self.value <= self.hi:
+            raise ValueError(f"slider value {self.value} lies outside [{self.lo}, {self.hi}]")
+        if self.log and self.lo <= 0:
+            raise ValueError("a log-scale slider needs lo > 0")
+
+    def grid(self, n: int) -> list:
+        """``n`` values spread over the range (geometrically for a log slider)."""
+        v = np.geomspace(self.lo, self.hi, n) if self.log else np.linspace(self.lo, self.hi, n)
+        return sorted({int(round(x)) for x in v}) if self.integer else [float(x) for x in v]
+
+    def widget(self, name: str):
+        import ipywidgets as w
+
+        common = dict(description=name, continuous_update=False, style={"description_width": "initial"})
+        if self.integer:
+            return w.IntSlider(value=int(self.value), min=int(self.lo), max=int(self.hi),
+                               step=int(self.step or 1), **common)
+        if self.log:
+            return w.FloatLogSlider(value=self.value, base=10, min=np.log10(self.lo),
+                                    max=np.log10(self.hi), step=self.step or 0.05, **common)
+        step = self.step or (self.hi - self.lo) / 100
+        return w.FloatSlider(value=self.value, min=self.lo, max=self.hi, step=step,
+                             readout_format=".3g", **common)
+
+
+@dataclass
+class Choice:
+    """A control that picks one of ``options``."""
+
+    options: list
+    value: object
+
+    def __post_init__(self):
+        if self.value not in self.options:
+            raise ValueError(f"choice value {self.value!r} is not one of {self.options}")
+
+    def grid(self, n: int) -> list:
+        return list(self.options)
+
+    def widget(self, name: str):
+        import ipywidgets as w
+
+        return w.Dropdown(options=self.options, value=self.value, description=name)
+
+
+class Demo:
+    """An interactive figure: ``Demo(render, lr=Slider(...), ...)``."""
+
+    def __init__(self, render, **controls):
+        self.render, self.controls = render, controls
+
+    @property
+    def defaults(self) -> dict:
+        return {k: c.value for k, c in self.controls.items()}
+
+    def show(self, **params):
+        """Render at the default settings (overridden by ``params``) and display the figure."""
+        fig = self.render(**{**self.defaults, **params})
+        plt.show()
+        return fig
+
+    def extremes(self) -> list[dict]:
+        """Every control at each end of its range (the others at their defaults), then all low, all high."""
+        ends = {k: (c.grid(2)[0], c.grid(2)[-1]) for k, c in self.controls.items()}
+        cases = [{**self.defaults, k: v} for k, (lo, hi) in ends.items() for v in (lo, hi)]
+        cases.append({k: lo for k, (lo, hi) in ends.items()})
+        cases.append({k: hi for k, (lo, hi) in ends.items()})
+        return cases
+
+    def live(self):
+        """Sliders wired to ``render`` (needs a running kernel: Jupyter, Colab)."""
+        import ipywidgets as w
+        from IPython.display import display
+
+        sliders = {k: c.widget(k) for k, c in self.controls.items()}
+
+        def draw(**params):
+            self.render(**params)
+            plt.show()
+
+        out = w.interactive_output(draw, sliders)
+        return w.VBox([w.HBox(list(sliders.values()), layout=w.Layout(flex_flow="row wrap")), out])
+
+    def static(self, name: str, frames: int = 12, dpi: int = 60):
+        """A scrubbable version over control ``name`` (others at defaults), for the static site.
+
+        Each frame is rendered once to PNG; a range slider under the image swaps frames in the
+        browser, with no kernel. It opens at the default setting. About 30-60 KB a frame.
+        """
+        from IPython.display import HTML
+
+        if name not in self.controls:
+            raise ValueError(f"no control named {name!r}; controls: {list(self.controls)}")
+        default = self.controls[name].value
+        values = sorted(set(self.controls[name].grid(frames)) | {default}, key=_sort_key)
+        pngs = []
+        for v in values:
+            fig = self.render(**{**self.defaults, name: v})
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=dpi)
+            plt.close(fig)
+            pngs.append(base64.b64encode(buf.getvalue()).decode("ascii"))
+        labels = [f"{name} = {v:.3g}" if isinstance(v, float) else f"{name} = {v}" for v in values]
+        start = values.index(default)
+        uid = "scrub-" + hashlib.sha1("".join(labels).encode()).hexdigest()[:10] + f"-{id(self):x}"
+        return HTML(_SCRUBBER.format(uid=uid, first=pngs[start], last=len(pngs) - 1, start=start,
+                                     label=labels[start], frames=json.dumps(pngs),
+                                     labels=json.dumps(labels)))
+
+
+def _sort_key(v):
+    return (0, v) if isinstance(v, (int, float)) else (1, str(v))
+
+
+_SCRUBBER = """<div id="{uid}" class="helpers-scrub">
+<img src="data:image/png;base64,{first}" style="max-width:100%" alt="demo frame">
+<div><input type="range" min="0" max="{last}" value="{start}" step="1" style="width:60%;vertical-align:middle">
+<span style="font-family:monospace;margin-left:1em">{label}</span> <small>(drag to scrub)</small></div>
+<script>(function () {{
+  const root = document.getElementById("{uid}"), frames = {frames}, labels = {labels};
+  const img = root.querySelector("img"), slider = root.querySelector("input"), label = root.querySelector("span");
+  slider.addEventListener("input", function () {{
+    img.src = "data:image/png;base64," + frames[slider.value];
+    label.textContent = labels[slider.value];
+  }});
+}})();</script>
+</div>"""

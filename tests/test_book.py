@@ -1,0 +1,65 @@
+"""Book-level checks: every chapter is in the table of contents, executed, outlined and cited."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
+
+
+def config_value(key: str) -> str:
+    m = re.search(rf"^\s+{key}:\s*(\S+)", (ROOT / "_config.yml").read_text(), re.M)
+    assert m, f"{key} missing from _config.yml"
+    return m.group(1)
+
+
+def cells(path, kind):
+    return ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == kind]
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no chapter notebooks found"
+
+
+@pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_is_in_the_toc(nb):
+    assert f"file: book/{nb.stem}" in (ROOT / "_toc.yml").read_text()
+
+
+@pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
+def test_setup_cell_installs_helpers_from_the_configured_repository(nb):
+    setup = cells(nb, "code")[0]
+    assert f'"git+{config_value("url")}"' in setup, "run `make stamp` after changing repository.url"
+    assert "env.setup(" in setup
+
+
+@pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_is_executed_without_errors(nb):
+    for c in json.loads(nb.read_text())["cells"]:
+        if c["cell_type"] == "code" and "".join(c["source"]).strip():
+            assert c["execution_count"] is not None, "unexecuted cell: run `make execute`"
+            assert all(o["output_type"] != "error" for o in c["outputs"])
+
+
+@pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_follows_the_outline(nb):
+    md, code = "\n".join(cells(nb, "markdown")), "\n".join(cells(nb, "code"))
+    for part in ["Objectives", "## Summary", "## Exercises", "## References"]:
+        assert part in md, f"missing {part!r}"
+    assert "{solution-start}" in md and "{exercise}" in md
+    assert "assert_close" in code, "no check against a reference"
+    assert ".live()" in code and ".static(" in code, "no demo with a static version"
+
+
+def test_citations_exist_in_the_bibliography():
+    bib = (ROOT / "book" / "references.bib").read_text()
+    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
+    cited = set()
+    for page in [*CHAPTERS, *(ROOT / "book").glob("*.md")]:
+        text = "\n".join(cells(page, "markdown")) if page.suffix == ".ipynb" else page.read_text()
+        for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", text):
+            cited |= {k.strip() for k in group.split(",")}
+    assert cited <= keys, f"unknown citation keys: {cited - keys}"
