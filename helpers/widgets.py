@@ -10,11 +10,13 @@ Introduced in chapter 01.
 import base64
 import hashlib
 import io
+import itertools
 import json
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
+from PIL import Image
 
 
 @dataclass
@@ -91,12 +93,17 @@ class Demo:
         return fig
 
     def extremes(self) -> list[dict]:
-        """Every control at each end of its range (the others at their defaults), then all low, all high."""
-        ends = {k: (c.grid(2)[0], c.grid(2)[-1]) for k, c in self.controls.items()}
-        cases = [{**self.defaults, k: v} for k, (lo, hi) in ends.items() for v in (lo, hi)]
-        cases.append({k: lo for k, (lo, hi) in ends.items()})
-        cases.append({k: hi for k, (lo, hi) in ends.items()})
-        return cases
+        """Settings tests must render cleanly: each control at each end (every option of a
+        ``Choice``) with the others at their defaults, and every combination of the ends."""
+        ends = {k: c.grid(2) if isinstance(c, Choice) else (c.grid(2)[0], c.grid(2)[-1])
+                for k, c in self.controls.items()}
+        cases = [{**self.defaults, k: v} for k, vs in ends.items() for v in vs]
+        cases += [dict(zip(ends, combo)) for combo in itertools.product(*ends.values())]
+        unique = []
+        for case in cases:
+            if case not in unique:
+                unique.append(case)
+        return unique
 
     def live(self):
         """Sliders wired to ``render`` (needs a running kernel: Jupyter, Colab)."""
@@ -112,11 +119,11 @@ class Demo:
         out = w.interactive_output(draw, sliders)
         return w.VBox([w.HBox(list(sliders.values()), layout=w.Layout(flex_flow="row wrap")), out])
 
-    def static(self, name: str, frames: int = 12, dpi: int = 60):
+    def static(self, name: str, frames: int = 12, dpi: int = 72):
         """A scrubbable version over control ``name`` (others at defaults), for the static site.
 
-        Each frame is rendered once to PNG; a range slider under the image swaps frames in the
-        browser, with no kernel. It opens at the default setting. About 30-60 KB a frame.
+        Each frame is rendered once to a palette PNG (128 colours keep it small: ~15-40 KB); a range
+        slider under the image swaps frames in the browser, with no kernel. It opens at the default.
         """
         from IPython.display import HTML
 
@@ -130,7 +137,9 @@ class Demo:
             buf = io.BytesIO()
             fig.savefig(buf, format="png", dpi=dpi)
             plt.close(fig)
-            pngs.append(base64.b64encode(buf.getvalue()).decode("ascii"))
+            small = io.BytesIO()
+            Image.open(buf).convert("RGB").quantize(128).save(small, format="png", optimize=True)
+            pngs.append(base64.b64encode(small.getvalue()).decode("ascii"))
         labels = [f"{name} = {v:.3g}" if isinstance(v, float) else f"{name} = {v}" for v in values]
         start = values.index(default)
         uid = "scrub-" + hashlib.sha1("".join(labels).encode()).hexdigest()[:10] + f"-{id(self):x}"

@@ -39,7 +39,7 @@ def figure_is_clean(fig) -> None:
     assert drawn > 0, "empty figure"
 
 
-@pytest.mark.parametrize("demo", all_demos())
+@pytest.mark.parametrize("demo", list(all_demos()))
 def test_demo_extremes_draw_cleanly_and_fast(demo):
     times = []
     for params in demo.extremes():
@@ -49,8 +49,10 @@ def test_demo_extremes_draw_cleanly_and_fast(demo):
         times.append(time.perf_counter() - start)
         figure_is_clean(fig)
         plt.close(fig)
-    # Redraws are well under 100 ms on an idle 2-core machine; allow for a busy one.
-    assert np.median(times) < 0.5, f"median redraw {np.median(times):.3f} s"
+    # Redraws take well under 100 ms on an idle 2-core machine (measured for the closing note of
+    # each chapter); this bound only catches a demo that recomputes what it should precompute,
+    # and leaves room for a machine busy running the notebooks beside these tests.
+    assert np.median(times) < 2.0, f"median redraw {np.median(times):.3f} s"
 
 
 def test_slider_grid_and_validation():
