@@ -23,7 +23,7 @@ book: site
 
 site: $(BIN)/.installed
 	rm -rf _build
-	$(BIN)/jupyter-book build . --warningiserror --nitpicky --keep-going --quiet
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --quiet
 
 ## make test: helpers' unit tests, every notebook re-run and compared (nbval), the strict site build
 test: unit nbval book
