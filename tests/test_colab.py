@@ -1,5 +1,6 @@
 """Chapter 01 as Colab meets it: a fresh environment with Colab's packages, where only the
-notebook's own set-up cell installs ``helpers`` (pointed at this checkout via BOOK_HELPERS)."""
+notebook's own set-up cell installs ``helpers``, from a local clone of this repository (named by
+BOOK_HELPERS, where Colab would use the repository's URL). The clone holds what is committed."""
 
 import os
 import subprocess
@@ -28,10 +29,12 @@ def test_chapter_01_runs_in_a_colab_like_environment(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env.update(HELPERS_PROGRESS="0", BOOK_HELPERS=str(ROOT), PIP_DISABLE_PIP_VERSION_CHECK="1")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    env.update(HELPERS_PROGRESS="0", BOOK_HELPERS=str(clone), PIP_DISABLE_PIP_VERSION_CHECK="1")
     subprocess.run([str(py), "-m", "pip", "install", "-q", *COLAB_PACKAGES], check=True, env=env,
                    stdout=subprocess.DEVNULL)
-    nb = next((ROOT / "book").glob("01_*.ipynb"))
+    nb = next((clone / "book").glob("01_*.ipynb"))
     out = subprocess.run([str(py), "-c", RUN, str(nb), str(tmp_path)], env=env, cwd=tmp_path,
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
