@@ -1,0 +1,69 @@
+"""Chapter 03: image moves (helpers.images) and the feature-map demo, against independent computations."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from helpers.demos import ch03  # noqa: E402
+from helpers.images import affine, shift  # noqa: E402
+
+
+def test_shift_matches_roll_on_an_empty_border():
+    x = F.pad(torch.rand(4, 2, 6, 6), (2, 2, 2, 2))  # the border is empty, so rolling loses nothing
+    for dy, dx in [(0, 0), (1, -2), (-2, 2), (2, 0)]:
+        torch.testing.assert_close(shift(x, dy, dx), torch.roll(x, (dy, dx), (2, 3)))
+
+
+def test_shift_drops_pixels_that_leave_the_frame():
+    x = torch.arange(1.0, 10.0).view(1, 1, 3, 3)
+    expected = torch.tensor([[0.0, 0.0, 0.0], [0.0, 1.0, 2.0], [0.0, 4.0, 5.0]])
+    torch.testing.assert_close(shift(x, 1, 1)[0, 0], expected)
+    assert shift(x, 3, 0).abs().sum() == 0
+    with pytest.raises(ValueError, match="shape"):
+        shift(x[0], 1, 1)
+
+
+def test_affine_rotations_by_right_angles_match_rot90():
+    x = torch.rand(3, 2, 8, 8)
+    torch.testing.assert_close(affine(x, 0.0), x, atol=1e-5, rtol=0)
+    torch.testing.assert_close(affine(x, 90.0), torch.rot90(x, 1, (2, 3)), atol=1e-5, rtol=0)
+    per_image = affine(x, torch.tensor([0.0, 180.0, -90.0]))
+    expected = torch.stack([x[0], torch.rot90(x[1], 2, (1, 2)), torch.rot90(x[2], -1, (1, 2))])
+    torch.testing.assert_close(per_image, expected, atol=1e-5, rtol=0)
+
+
+def test_affine_zoom_by_two_doubles_each_pixel_about_the_centre():
+    x = torch.zeros(1, 1, 8, 8)
+    x[0, 0, 3:5, 3:5] = 1.0                     # a 2x2 square at the centre
+    z = affine(x, 0.0, scale=2.0)
+    assert z[0, 0, 2:6, 2:6].min() > 0.2 and z[0, 0, :1].abs().sum() == 0
+    torch.testing.assert_close(z.sum(), 4 * x.sum(), atol=1.0, rtol=0)  # area grows about 4x
+    with pytest.raises(ValueError, match="positive"):
+        affine(x, 0.0, scale=0.0)
+
+
+def test_correlate_matches_conv2d():
+    rng = np.random.default_rng(0)
+    x, w = rng.random((8, 8)), rng.normal(size=(3, 3))
+    for stride in (1, 2, 3):
+        for padding in (0, 1, 2):
+            ours = ch03.correlate(x, w, stride, padding)
+            ref = F.conv2d(torch.tensor(x)[None, None], torch.tensor(w)[None, None], stride=stride, padding=padding)
+            np.testing.assert_allclose(ours, ref[0, 0].numpy(), atol=1e-12)
+            assert ours.shape[0] == ch03.out_size(8, 3, stride, padding)
+
+
+def test_feature_map_demo_validates_and_draws_learned_filters():
+    with pytest.raises(ValueError, match="shape"):
+        ch03.feature_map(np.zeros((2, 8, 7)))
+    with pytest.raises(ValueError, match="3x3"):
+        ch03.feature_map(np.zeros((2, 8, 8)), {"bad": np.zeros((2, 2))})
+    demo = ch03.feature_map(np.random.default_rng(0).random((3, 8, 8)), {"learned 0": np.ones((3, 3))})
+    fig = demo.render(**demo.defaults)
+    assert len(fig.axes) == 3
+    plt.close(fig)
