@@ -8,6 +8,7 @@ calls :func:`helpers.env.setup` once, in its set-up cell.
 - ``train``: a small training loop whose progress bar stays out of stored outputs
 - ``checks``: compare with a reference, finite-difference gradients, shape checks
 - ``plots``: the figures several chapters draw
+- ``attention``: scaled dot-product and multi-head attention, positional encodings (chapter 04)
 - ``widgets``: a demo = a pure ``render(**params)`` plus sliders, live and static
 - ``demos``: each chapter's demos, built on ``widgets``
 """
