@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # What Colab ships that the book uses (ipywidgets 7.7.1 as Colab pins it; torch from local disk here).
 COLAB_PACKAGES = ["torch==2.13.0", "ipywidgets==7.7.1", "numpy", "matplotlib", "scikit-learn", "tqdm",
-                  "ipykernel", "nbclient", "nbformat"]
+                  "ipykernel<7", "nbclient", "nbformat"]
 
 RUN = """
 import importlib.util, sys, nbformat, nbclient
