@@ -142,7 +142,8 @@ class Demo:
             pngs.append(base64.b64encode(small.getvalue()).decode("ascii"))
         labels = [f"{name} = {v:.3g}" if isinstance(v, float) else f"{name} = {v}" for v in values]
         start = values.index(default)
-        uid = "scrub-" + hashlib.sha1("".join(labels).encode()).hexdigest()[:10] + f"-{id(self):x}"
+        # the id derives from the content, so re-running a notebook leaves its stored HTML unchanged
+        uid = "scrub-" + hashlib.sha1("".join(labels + pngs).encode()).hexdigest()[:16]
         return HTML(_SCRUBBER.format(uid=uid, first=pngs[start], last=len(pngs) - 1, start=start,
                                      label=labels[start], frames=json.dumps(pngs),
                                      labels=json.dumps(labels)))
