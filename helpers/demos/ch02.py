@@ -1,0 +1,199 @@
+"""Chapter 02's demos: an optimizer race in an ill-conditioned valley, and the Hessian at a critical point.
+
+The update rules are the ones chapter 02 derives and checks against ``torch.optim`` (sections on
+momentum and adaptive learning rates), written again here in NumPy on a 2-D parameter vector so a
+redraw runs hundreds of updates in a few milliseconds. ``tests/test_ch02.py`` checks each against
+``torch.optim`` with the same hyperparameters (PyTorch's defaults).
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers.plots import notice
+from helpers.widgets import Demo, Slider
+
+
+def sgd(theta, g, state, lr):
+    """Plain gradient descent: theta - lr g."""
+    return theta - lr * g
+
+
+def momentum(theta, g, state, lr, mu=0.9):
+    """Heavy ball in PyTorch's form: b = mu b + g, theta - lr b."""
+    state["b"] = mu * state.get("b", 0.0) + g
+    return theta - lr * state["b"]
+
+
+def adagrad(theta, g, state, lr, eps=1e-10):
+    """Adagrad: s = s + g^2 (a sum over time steps), theta - lr g / (sqrt(s) + eps)."""
+    state["s"] = state.get("s", 0.0) + g * g
+    return theta - lr * g / (np.sqrt(state["s"]) + eps)
+
+
+def rmsprop(theta, g, state, lr, alpha=0.99, eps=1e-8):
+    """RMSProp: v = alpha v + (1 - alpha) g^2, theta - lr g / (sqrt(v) + eps)."""
+    state["v"] = alpha * state.get("v", 0.0) + (1 - alpha) * g * g
+    return theta - lr * g / (np.sqrt(state["v"]) + eps)
+
+
+def adam(theta, g, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Adam: momentum on g and RMSProp on g^2, both bias-corrected."""
+    t = state["t"] = state.get("t", 0) + 1
+    state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * g
+    state["v"] = beta2 * state.get("v", 0.0) + (1 - beta2) * g * g
+    m_hat, v_hat = state["m"] / (1 - beta1 ** t), state["v"] / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+#: The racers, by the names the chapter uses.
+OPTIMIZERS = {"SGD": sgd, "momentum": momentum, "Adagrad": adagrad, "RMSProp": rmsprop, "Adam": adam}
+
+
+def run(update, grad, theta0, lr: float, steps: int, blow_up: float = 1e6) -> np.ndarray:
+    """Apply ``update`` ``steps`` times from ``theta0``; the path, shape ``(steps + 1, D)``.
+
+    A path whose norm passes ``blow_up`` stops there (the caller sees a shorter path).
+    """
+    theta, state, path = np.asarray(theta0, float), {}, [np.asarray(theta0, float)]
+    for _ in range(steps):
+        theta = update(theta, grad(theta), state, lr)
+        if not np.all(np.isfinite(theta)) or np.linalg.norm(theta) > blow_up:
+            break
+        path.append(theta)
+    return np.array(path)
+
+
+def optimizer_race(curvatures=(1.0, 100.0), theta0=(-9.0, 0.9)) -> Demo:
+    """Five optimizers at one learning rate on ``L = 1/2 sum_i a_i theta_i^2`` (an elongated valley)."""
+    a = np.asarray(curvatures, float)
+    if a.shape != (2,) or np.any(a <= 0):
+        raise ValueError(f"curvatures must be two positive numbers, got {curvatures}")
+
+    def loss(th):
+        return 0.5 * (a * th ** 2).sum(-1)
+
+    def grad(th):
+        return a * th
+
+    x0 = np.asarray(theta0, float)
+    X, Y = np.meshgrid(np.linspace(-1.3 * abs(x0[0]), 1.3 * abs(x0[0]), 100),
+                       np.linspace(-1.6 * abs(x0[1]) - 0.1, 1.6 * abs(x0[1]) + 0.1, 80))
+    L = loss(np.stack([X, Y], -1))
+    levels = np.geomspace(1e-3, L.max(), 15)
+
+    def render(lr: float, steps: int):
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8), width_ratios=(1.5, 1))
+        ax1.contour(X, Y, L, levels=levels, cmap="Greys", linewidths=0.6)
+        blown = []
+        for k, (name, update) in enumerate(OPTIMIZERS.items()):
+            path = run(update, grad, x0, lr, steps)
+            diverged = len(path) < steps + 1
+            label = f"{name} (diverged)" if diverged else name
+            if diverged:
+                blown.append(name)
+            ax1.plot(*np.clip(path, [X.min(), Y.min()], [X.max(), Y.max()]).T, ".-", ms=2, lw=0.9,
+                     color=f"C{k}", label=label)
+            ax2.semilogy(np.arange(len(path)), np.maximum(loss(path), 1e-12), color=f"C{k}", label=label)
+        ax1.plot([0], [0], "k*", ms=10)
+        ax1.set(xlim=(X.min(), X.max()), ylim=(Y.min(), Y.max()), xlabel=r"$\theta_1$ (flat)",
+                ylabel=r"$\theta_2$ (steep)", title=f"one learning rate for all: $\\eta$ = {lr:.3g}")
+        ax1.legend(loc="lower right", fontsize=8)
+        ax2.set(xlabel="update $t$", ylabel=r"$L(\boldsymbol{\theta}^t)$", xlim=(0, max(steps, 1)),
+                ylim=(1e-8, 1e4), title=f"{steps} updates")
+        ax2.set_yticks([1e-8, 1e-4, 1.0, 1e4])  # few log labels: each costs a mathtext layout
+        if len(blown) == len(OPTIMIZERS):
+            notice(ax1, "every optimizer diverged:\nthe learning rate is too large")
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.22)  # fixed: tight_layout doubles the cost
+        return fig
+
+    return Demo(render, lr=Slider(1e-3, 3.0, 0.1, log=True), steps=Slider(1, 300, 100, integer=True))
+
+
+def classify(eigenvalues, tol: float = 1e-9) -> str:
+    """Name a critical point from its Hessian's eigenvalues (``tol`` counts as zero)."""
+    lam = np.asarray(eigenvalues, float)
+    if np.all(lam > tol):
+        return "local minimum"
+    if np.all(lam < -tol):
+        return "local maximum"
+    if lam.min() < -tol and lam.max() > tol:
+        return "saddle point"
+    return "inconclusive (a zero eigenvalue)"
+
+
+def critical_point(angle_deg: float = 30.0) -> Demo:
+    """The quadratic ``L(theta) = 1/2 theta^T H theta`` near a critical point at 0, H with eigenvalues 1 and lam2.
+
+    The eigenvectors are rotated by ``angle_deg``. The red arrow steps from the critical point
+    along the eigenvector of the smallest eigenvalue by ``step``; the title says what that does to L.
+    """
+    c, s = np.cos(np.radians(angle_deg)), np.sin(np.radians(angle_deg))
+    U = np.array([[c, -s], [s, c]])  # columns: eigenvectors u_1, u_2
+    X, Y = np.meshgrid(np.linspace(-2, 2, 81), np.linspace(-2, 2, 81))
+    P = np.stack([X, Y], -1)  # (81, 81, 2)
+
+    def render(lam2: float, step: float):
+        lam = np.array([1.0, lam2])
+        H = U @ np.diag(lam) @ U.T
+        L = 0.5 * np.einsum("...i,ij,...j->...", P, H, P)
+        kind = classify(lam, tol=1e-3)
+        u = U[:, np.argmin(lam)]
+        v = step * u
+        dL = 0.5 * v @ H @ v  # = lam_min step^2 / 2
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.8), width_ratios=(1.1, 1))
+        m = np.abs(L).max()
+        cs = ax1.contourf(X, Y, L, levels=np.linspace(-m, m, 21), cmap="RdBu_r")  # white = no change
+        fig.colorbar(cs, ax=ax1, shrink=0.8, format="%.1f", label=r"$L - L(\boldsymbol{\theta}')$")
+        for k in range(2):
+            ax1.annotate("", xy=1.6 * U[:, k], xytext=(0, 0), arrowprops=dict(arrowstyle="->", lw=1.2))
+            ax1.text(*(1.75 * U[:, k]), f"$\\lambda_{k + 1}$ = {lam[k]:.2g}", ha="center", fontsize=9)
+        ax1.plot([0, v[0]], [0, v[1]], color="crimson", lw=2.5)
+        ax1.plot([0], [0], "ko", ms=5)
+        ax1.set(aspect="equal", xlabel=r"$\theta_1 - \theta_1'$", ylabel=r"$\theta_2 - \theta_2'$", title=kind)
+        t = np.linspace(-2, 2, 201)
+        for k in range(2):
+            ax2.plot(t, 0.5 * lam[k] * t ** 2, label=f"along $\\mathbf{{u}}_{k + 1}$: $\\lambda_{k + 1} t^2 / 2$")
+        ax2.plot([step], [dL], "o", color="crimson", label=f"the step: $\\Delta L$ = {dL:.2g}")
+        ax2.axhline(0, color="k", lw=0.6)
+        ax2.set(xlabel="distance $t$ along the eigenvector", ylabel=r"$\Delta L$", ylim=(-2.2, 2.2),
+                title="cross-sections through the critical point")
+        ax2.legend(fontsize=8, loc="lower left")
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.3)
+        return fig
+
+    return Demo(render, lam2=Slider(-1.0, 1.0, -0.5, step=0.05), step=Slider(0.0, 1.5, 1.0, step=0.05))
+
+
+def guide_figure():
+    """The lecture's diagnosis of a failed run as a flow chart (a static figure, no controls)."""
+    boxes = {  # name: (x, y, text, colour)
+        "start": (0.5, 0.92, "loss on the training data", "0.85"),
+        "large": (0.25, 0.66, "large", "0.95"),
+        "small": (0.75, 0.66, "small: loss on the test data", "0.95"),
+        "bias": (0.1, 0.36, "model bias\n(make the model\nmore flexible)", "#fde0c5"),
+        "opt": (0.35, 0.36, "optimization\n(compare with a\nshallower model;\nchapter 02)", "#fde0c5"),
+        "over": (0.66, 0.36, "large: overfitting\n(more data, augmentation,\nconstraints, early stopping,\nregularization, dropout)", "#fde0c5"),
+        "mis": (0.66, 0.04, "or mismatch\n(chapter 11)", "#fde0c5"),
+        "done": (0.92, 0.36, "small:\ndone", "#d5ecd4"),
+    }
+    edges = [("start", "large"), ("start", "small"), ("large", "bias"), ("large", "opt"),
+             ("small", "over"), ("small", "done"), ("over", "mis")]
+    fig, ax = plt.subplots(figsize=(10, 4.4))
+    ax.set_axis_off()
+    def half_height(name):  # in axes units: about 0.035 per line of text plus padding
+        return 0.035 * (boxes[name][2].count("\n") + 1) + 0.02
+
+    for a, b in edges:
+        (xa, ya), (xb, yb) = boxes[a][:2], boxes[b][:2]
+        ax.annotate("", xy=(xb, yb + half_height(b)), xytext=(xa, ya - half_height(a)),
+                    arrowprops=dict(arrowstyle="->", color="0.3", lw=1.2))
+    for x, y, text, colour in boxes.values():
+        ax.text(x, y, text, ha="center", va="center", fontsize=9,
+                bbox=dict(boxstyle="round,pad=0.4", facecolor=colour, edgecolor="0.4"))
+    ax.set(xlim=(0, 1), ylim=(-0.05, 1.0))
+    return fig
+
+
+def examples() -> dict:
+    """The chapter's demos (what the tests render at their extremes)."""
+    return {"optimizer_race": optimizer_race(), "critical_point": critical_point()}
