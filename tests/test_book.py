@@ -63,3 +63,39 @@ def test_citations_exist_in_the_bibliography():
         for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", text):
             cited |= {k.strip() for k in group.split(",")}
     assert cited <= keys, f"unknown citation keys: {cited - keys}"
+
+
+def outputs_metadata(nb, key):
+    """Every value stored under ``key`` in the metadata of a notebook's outputs."""
+    return [o["metadata"][key] for c in json.loads(nb.read_text())["cells"]
+            for o in c.get("outputs", []) if key in o.get("metadata", {})]
+
+
+@pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_has_at_least_two_checked_exercises(nb):
+    checks = outputs_metadata(nb, "book_check")
+    starters = {c["exercise"] for c in checks if c["status"] == "not attempted"}
+    solved = {c["exercise"] for c in checks if c["status"] == "correct"}
+    assert not [c for c in checks if c["status"] == "wrong"], "a stored checker verdict says wrong"
+    assert len(starters & solved) >= 2, (
+        f"checked exercises whose starter says 'not attempted' and whose solution says 'correct': "
+        f"{sorted(starters & solved)}; need at least 2")
+
+
+@pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_records_its_results_as_claims(nb):
+    recorded = outputs_metadata(nb, "book_claim")
+    assert recorded, "no result recorded with helpers.claims"
+    chapter = nb.stem[:2]
+    for c in recorded:
+        assert c["holds"] and c["chapter"] == chapter, c["text"]
+        assert len(c["arms"]) >= 2 and all(len(v) >= 3 for v in c["arms"].values()), c["text"]
+
+
+def test_most_code_cells_stay_compared():
+    """A cell whose outputs nbval still compares: not skipped or ignored, with an unmeasured output."""
+    from tests.nbval_measured import compared_share
+
+    shares = {nb.stem: compared_share(nb) for nb in CHAPTERS}
+    total = sum(c for c, _ in shares.values()) / sum(n for _, n in shares.values())
+    assert total >= 0.5, f"only {total:.0%} of code cells with output are compared: {shares}"
