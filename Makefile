@@ -17,7 +17,7 @@ export PYTHONPATH := $(CURDIR)
 export HELPERS_PROGRESS := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book test unit nbval nbval-other-cpu site lab execute stamp clean
+.PHONY: book test unit format nbval nbval-other-cpu site browser bench lab execute stamp clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,12 +33,16 @@ site: $(BIN)/.installed
 	rm -rf _build
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --quiet
 
-## make test: helpers' unit tests, every notebook re-run and compared (nbval), again on a second
-## numeric path, and the strict site build
-test: unit nbval nbval-other-cpu book
+## make test: code formatted, helpers' unit tests, every notebook re-run and compared (nbval), again
+## on a second numeric path, the strict site build, and the site read in a browser, offline
+test: format unit nbval nbval-other-cpu book browser
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format --check --quiet book helpers tests || \
+	  { echo "Code is not formatted: run \`$(BIN)/ruff format book helpers tests\`"; exit 1; }
 
 unit: $(BIN)/.installed
-	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q -n 2 tests --ignore=tests/browser
 
 nbval: $(BIN)/.installed
 	$(NBVAL) $(NOTEBOOKS) $(PAGES)
@@ -46,6 +50,15 @@ nbval: $(BIN)/.installed
 nbval-other-cpu: $(BIN)/.installed
 	@echo "The chapters again, on a second numeric path ($(OTHER_CPU)):"
 	$(OTHER_CPU) $(NBVAL) $(NOTEBOOKS)
+
+## make browser: the built site in headless Chromium with the network cut off (skips, saying how to
+## install Chromium, where there is none)
+browser: $(BIN)/.installed
+	$(BIN)/python -m pytest -q -rs -n 2 tests/browser
+
+## make bench: each demo's redraw time (median of 5), against the 100 ms target; on an idle machine
+bench: $(BIN)/.installed
+	$(BIN)/python -m tests.bench_demos
 
 ## make lab: JupyterLab on the book
 lab: $(BIN)/.installed

@@ -33,8 +33,23 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def sharp_figures() -> None:
+    """In a notebook, store figures as PNGs at twice their pixel size, shown at their size.
+
+    They stay crisp on high-density screens; each PNG's stored width and height keep it at its
+    size on the site. Outside IPython this does nothing.
+    """
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("retina")
+
+
 def setup(seed: int = 0, threads: int = 1) -> torch.device:
-    """Prepare a notebook: seed, torch threads, plot style; return the device to use.
+    """Prepare a notebook: seed, torch threads, plot style, sharp figures; return the device.
 
     Small models run fastest on one thread (measured 5-25x faster than two threads on a busy
     2-core machine), so that is the default. A GPU is used when there is one, never needed.
@@ -42,4 +57,5 @@ def setup(seed: int = 0, threads: int = 1) -> torch.device:
     seed_everything(seed)
     torch.set_num_threads(threads)
     mpl.rcParams.update(STYLE)
+    sharp_figures()
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")

@@ -9,6 +9,7 @@ Introduced in chapter 01.
 
 import base64
 import hashlib
+import html
 import io
 import itertools
 import json
@@ -119,11 +120,17 @@ class Demo:
         out = w.interactive_output(draw, sliders)
         return w.VBox([w.HBox(list(sliders.values()), layout=w.Layout(flex_flow="row wrap")), out])
 
+    def describe(self) -> str:
+        """What the demo shows, for alt text: the first line of ``render``'s docstring."""
+        doc = (self.render.__doc__ or "").strip().splitlines()
+        return doc[0].rstrip(".") if doc else "interactive figure"
+
     def static(self, name: str, frames: int = 12, dpi: int = 72):
         """A scrubbable version over control ``name`` (others at defaults), for the static site.
 
         Each frame is rendered once to a palette PNG (128 colours keep it small: ~15-40 KB); a range
         slider under the image swaps frames in the browser, with no kernel. It opens at the default.
+        The image's alt text says what the demo shows (:meth:`describe`) and at which setting.
         """
         from IPython.display import HTML
 
@@ -142,11 +149,13 @@ class Demo:
             pngs.append(base64.b64encode(small.getvalue()).decode("ascii"))
         labels = [f"{name} = {v:.3g}" if isinstance(v, float) else f"{name} = {v}" for v in values]
         start = values.index(default)
+        alts = [f"{self.describe()}, at {label}" for label in labels]
         # the id derives from the content, so re-running a notebook leaves its stored HTML unchanged
         uid = "scrub-" + hashlib.sha1("".join(labels + pngs).encode()).hexdigest()[:16]
         return HTML(_SCRUBBER.format(uid=uid, first=pngs[start], last=len(pngs) - 1, start=start,
                                      label=labels[start], frames=json.dumps(pngs),
-                                     labels=json.dumps(labels)))
+                                     alt=html.escape(alts[start], quote=True),
+                                     labels=json.dumps(labels), alts=json.dumps(alts)))
 
 
 def _sort_key(v):
@@ -154,15 +163,16 @@ def _sort_key(v):
 
 
 _SCRUBBER = """<div id="{uid}" class="helpers-scrub">
-<img src="data:image/png;base64,{first}" style="max-width:100%" alt="demo frame">
+<img src="data:image/png;base64,{first}" style="max-width:100%" alt="{alt}">
 <div><input type="range" min="0" max="{last}" value="{start}" step="1" style="width:60%;vertical-align:middle">
 <span style="font-family:monospace;margin-left:1em">{label}</span> <small>(drag to scrub)</small></div>
 <script>(function () {{
-  const root = document.getElementById("{uid}"), frames = {frames}, labels = {labels};
+  const root = document.getElementById("{uid}"), frames = {frames}, labels = {labels}, alts = {alts};
   const img = root.querySelector("img"), slider = root.querySelector("input"), label = root.querySelector("span");
   slider.addEventListener("input", function () {{
     img.src = "data:image/png;base64," + frames[slider.value];
     label.textContent = labels[slider.value];
+    img.alt = alts[slider.value];
   }});
 }})();</script>
 </div>"""
