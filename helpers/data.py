@@ -60,3 +60,20 @@ def digits(test_fraction: float = 0.25, seed: int = 0):
     i_tr, i_te = train_test_split(np.arange(len(y)), test_size=test_fraction, random_state=seed,
                                   stratify=d.target)
     return X[i_tr], y[i_tr], X[i_te], y[i_te]
+
+
+def rotated_moons(n: int, angle_deg: float = 0.0, seed: int = 0, noise: float = 0.1):
+    """Two interleaved half-moons (scikit-learn's), centred, then rotated by ``angle_deg``.
+
+    The source and target domains of chapter 11's domain-adaptation experiments: the target is
+    the same task seen at another angle. Returns ``X`` float32 ``(n, 2)`` and labels int64 ``(n,)``.
+    """
+    from sklearn.datasets import make_moons
+
+    if n < 2:
+        raise ValueError(f"n must be at least 2, got {n}")
+    X, y = make_moons(n, noise=noise, random_state=seed)
+    X = X - np.array([0.5, 0.25])  # the two moons' common centre
+    a = np.deg2rad(angle_deg)
+    R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    return torch.tensor(X @ R.T, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)

@@ -90,7 +90,7 @@ class Demo:
     def show(self, **params):
         """Render at the default settings (overridden by ``params``) and display the figure."""
         fig = self.render(**{**self.defaults, **params})
-        plt.show()
+        _display_figure(fig)
         return fig
 
     def extremes(self) -> list[dict]:
@@ -114,8 +114,7 @@ class Demo:
         sliders = {k: c.widget(k) for k, c in self.controls.items()}
 
         def draw(**params):
-            self.render(**params)
-            plt.show()
+            _display_figure(self.render(**params))
 
         out = w.interactive_output(draw, sliders)
         return w.VBox([w.HBox(list(sliders.values()), layout=w.Layout(flex_flow="row wrap")), out])
@@ -156,6 +155,14 @@ class Demo:
                                      label=labels[start], frames=json.dumps(pngs),
                                      alt=html.escape(alts[start], quote=True),
                                      labels=json.dumps(labels), alts=json.dumps(alts)))
+
+
+def _display_figure(fig) -> None:
+    """Show ``fig`` once, whether ``render`` drew a new figure or updated one it keeps."""
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)
 
 
 def _sort_key(v):
