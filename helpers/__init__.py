@@ -6,6 +6,7 @@ calls :func:`helpers.env.setup` once, in its set-up cell.
 - ``env``: seeds, threads, device, plot style, Colab detection
 - ``data``: offline data sets (generated series, scikit-learn's digits)
 - ``train``: a small training loop whose progress bar stays out of stored outputs
+- ``stacked``: several seeds of one small network, trained at once as one stacked model (chapter 01)
 - ``checks``: compare with a reference, finite-difference gradients, shape checks
 - ``plots``: the figures several chapters draw
 - ``images``: move image batches: integer shifts, rotations, zooms (chapter 03)
