@@ -67,3 +67,39 @@ def test_feature_map_demo_validates_and_draws_learned_filters():
     fig = demo.render(**demo.defaults)
     assert len(fig.axes) == 3
     plt.close(fig)
+
+
+def test_affine_shift_matches_shift_and_composes_with_rotation():
+    x = F.pad(torch.rand(5, 1, 8, 8), (2, 2, 2, 2))
+    d = torch.tensor([[1, 0], [0, -1], [-1, 1], [2, -2], [0, 0]])
+    moved = torch.stack([shift(x[i:i + 1], *d[i].tolist())[0] for i in range(5)])
+    torch.testing.assert_close(affine(x, 0.0, shift=d), moved, atol=1e-5, rtol=0)
+    torch.testing.assert_close(affine(x, 90.0, shift=d), torch.rot90(moved, 1, (2, 3)), atol=1e-5, rtol=0)
+    with pytest.raises(ValueError, match="shift"):
+        affine(x, 0.0, shift=torch.zeros(3, 2))
+
+
+def test_fit_seeds_equals_separate_runs_of_train_fit():
+    from helpers import train
+    from helpers.seeds import accuracies, fit_seeds
+
+    X, y = torch.rand(100, 1, 6, 6), torch.randint(0, 3, (100,))
+
+    def make():
+        return torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(64, 3))
+
+    nets, losses = fit_seeds(make, [3, 5], X, y, epochs=2, batch_size=32, lr=1e-2)
+    assert losses.shape == (2, 2) and torch.isfinite(losses).all()
+    for seed, net in zip([3, 5], nets):
+        torch.manual_seed(seed)
+        alone = make()
+        hist = train.fit(alone, F.cross_entropy, X, y, torch.optim.Adam(alone.parameters(), lr=1e-2),
+                         epochs=2, batch_size=32, seed=seed)
+        for p, q in zip(net.parameters(), alone.parameters()):
+            torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-5)
+        assert abs(sum(hist.train[:4]) / 4 - losses[[3, 5].index(seed), 0].item()) < 0.05  # mean over epoch 1
+    assert accuracies(nets, X, y).shape == (2,)
+    with pytest.raises(ValueError, match="seed"):
+        fit_seeds(make, [], X, y, 1, 32, 1e-2)
+    with pytest.raises(ValueError, match="disagree"):
+        fit_seeds(make, [0], X, y[:5], 1, 32, 1e-2)
