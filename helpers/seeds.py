@@ -11,6 +11,7 @@ alone), so a seed's network is the one a separate run would give, up to float ro
 """
 
 import copy
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
@@ -20,12 +21,21 @@ from torch.func import functional_call, stack_module_state, vmap
 from helpers.train import batches
 
 
-def fit_seeds(make, seeds, X, y, epochs: int, batch_size: int, lr: float, augment=None,
-              loss_fn=F.cross_entropy):
-    """Train ``make()`` once per seed with Adam; return ``(nets, losses)``.
+@dataclass
+class Curves:
+    """Per seed and epoch: ``loss`` (mean training loss) and ``val_accuracy`` (``None`` without ``X_val``)."""
 
-    ``nets``: one ordinary module per seed, in eval mode. ``losses``: tensor ``(len(seeds), epochs)``,
-    each seed's mean training loss over each epoch. ``augment``, when given, is applied to every
+    loss: torch.Tensor
+    val_accuracy: torch.Tensor | None = None
+
+
+def fit_seeds(make, seeds, X, y, epochs: int, batch_size: int, lr: float, augment=None,
+              loss_fn=F.cross_entropy, X_val=None, y_val=None):
+    """Train ``make()`` once per seed with Adam; return ``(nets, curves)``.
+
+    ``nets``: one ordinary module per seed, in eval mode. ``curves``: :class:`Curves`, tensors
+    ``(len(seeds), epochs)``: each seed's mean training loss over each epoch and, when ``X_val, y_val``
+    are given, its accuracy on them after each epoch. ``augment``, when given, is applied to every
     training batch of all seeds together (shape ``(S * b, ...)``) before the forward pass.
     """
     seeds = [int(s) for s in seeds]
@@ -50,6 +60,7 @@ def fit_seeds(make, seeds, X, y, epochs: int, batch_size: int, lr: float, augmen
     gens = [torch.Generator().manual_seed(s) for s in seeds]
     S, n = len(seeds), len(y)
     losses = torch.zeros(S, epochs)
+    val_acc = None if X_val is None else torch.zeros(S, epochs)
     for epoch in range(epochs):
         orders = [list(batches(n, batch_size, g)) for g in gens]  # each seed's own batch order
         for step in range(len(orders[0])):
@@ -63,13 +74,17 @@ def fit_seeds(make, seeds, X, y, epochs: int, batch_size: int, lr: float, augmen
             per_seed.sum().backward()                             # each seed's gradient is its own
             opt.step()
             losses[:, epoch] += per_seed.detach() * idx.shape[1] / n
+        if X_val is not None:
+            with torch.no_grad():
+                out = batched(params, buffers, X_val.expand(S, *X_val.shape))   # (S, N_val, K)
+                val_acc[:, epoch] = (out.argmax(-1) == y_val).float().mean(1)
     for i, net in enumerate(nets):
         with torch.no_grad():
             for name, p in net.named_parameters():
                 p.copy_(params[name][i])
             for name, b in net.named_buffers():
                 b.copy_(buffers[name][i])
-    return [net.eval() for net in nets], losses
+    return [net.eval() for net in nets], Curves(losses, val_acc)
 
 
 def accuracies(nets, X, y) -> torch.Tensor:

@@ -88,8 +88,10 @@ def test_fit_seeds_equals_separate_runs_of_train_fit():
     def make():
         return torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(64, 3))
 
-    nets, losses = fit_seeds(make, [3, 5], X, y, epochs=2, batch_size=32, lr=1e-2)
+    nets, curves = fit_seeds(make, [3, 5], X, y, epochs=2, batch_size=32, lr=1e-2, X_val=X[:10], y_val=y[:10])
+    losses = curves.loss
     assert losses.shape == (2, 2) and torch.isfinite(losses).all()
+    torch.testing.assert_close(curves.val_accuracy[:, -1], accuracies(nets, X[:10], y[:10]))
     for seed, net in zip([3, 5], nets):
         torch.manual_seed(seed)
         alone = make()
@@ -103,3 +105,17 @@ def test_fit_seeds_equals_separate_runs_of_train_fit():
         fit_seeds(make, [], X, y, 1, 32, 1e-2)
     with pytest.raises(ValueError, match="disagree"):
         fit_seeds(make, [0], X, y[:5], 1, 32, 1e-2)
+
+
+def test_conv_backward_is_correlation_with_the_flipped_filters():
+    """Eq. (eq-03-conv-backward) as the chapter computes it, against autograd."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 3, 7, 7, generator=g, dtype=torch.float64, requires_grad=True)
+    W = torch.randn(4, 3, 3, 3, generator=g, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(4, generator=g, dtype=torch.float64, requires_grad=True)
+    y = F.conv2d(x, W, b)
+    g_out = torch.randn(y.shape, generator=g, dtype=torch.float64)
+    dx, dW, db = torch.autograd.grad(y, (x, W, b), g_out)
+    torch.testing.assert_close(F.conv2d(F.pad(g_out, (2,) * 4), W.detach().flip(2, 3).transpose(0, 1)), dx)
+    torch.testing.assert_close(F.conv2d(x.detach().transpose(0, 1), g_out.transpose(0, 1)).transpose(0, 1), dW)
+    torch.testing.assert_close(g_out.sum((0, 2, 3)), db)
