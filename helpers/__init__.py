@@ -10,6 +10,7 @@ calls :func:`helpers.env.setup` once, in its set-up cell.
 - ``checks``: compare with a reference, finite-difference gradients, shape checks
 - ``plots``: the figures several chapters draw
 - ``images``: move image batches: integer shifts, rotations, zooms (chapter 03)
+- ``seeds``: train one model on several seeds at once, as one batched model (chapter 03)
 - ``attention``: scaled dot-product and multi-head attention, positional encodings (chapter 04)
 - ``widgets``: a demo = a pure ``render(**params)`` plus sliders, live and static
 - ``demos``: each chapter's demos, built on ``widgets``

@@ -67,3 +67,55 @@ def test_feature_map_demo_validates_and_draws_learned_filters():
     fig = demo.render(**demo.defaults)
     assert len(fig.axes) == 3
     plt.close(fig)
+
+
+def test_affine_shift_matches_shift_and_composes_with_rotation():
+    x = F.pad(torch.rand(5, 1, 8, 8), (2, 2, 2, 2))
+    d = torch.tensor([[1, 0], [0, -1], [-1, 1], [2, -2], [0, 0]])
+    moved = torch.stack([shift(x[i:i + 1], *d[i].tolist())[0] for i in range(5)])
+    torch.testing.assert_close(affine(x, 0.0, shift=d), moved, atol=1e-5, rtol=0)
+    torch.testing.assert_close(affine(x, 90.0, shift=d), torch.rot90(moved, 1, (2, 3)), atol=1e-5, rtol=0)
+    with pytest.raises(ValueError, match="shift"):
+        affine(x, 0.0, shift=torch.zeros(3, 2))
+
+
+def test_fit_seeds_equals_separate_runs_of_train_fit():
+    from helpers import train
+    from helpers.seeds import accuracies, fit_seeds
+
+    X, y = torch.rand(100, 1, 6, 6), torch.randint(0, 3, (100,))
+
+    def make():
+        return torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(64, 3))
+
+    nets, curves = fit_seeds(make, [3, 5], X, y, epochs=2, batch_size=32, lr=1e-2, X_val=X[:10], y_val=y[:10])
+    losses = curves.loss
+    assert losses.shape == (2, 2) and torch.isfinite(losses).all()
+    torch.testing.assert_close(curves.val_accuracy[:, -1], accuracies(nets, X[:10], y[:10]))
+    for seed, net in zip([3, 5], nets):
+        torch.manual_seed(seed)
+        alone = make()
+        hist = train.fit(alone, F.cross_entropy, X, y, torch.optim.Adam(alone.parameters(), lr=1e-2),
+                         epochs=2, batch_size=32, seed=seed)
+        for p, q in zip(net.parameters(), alone.parameters()):
+            torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-5)
+        assert abs(sum(hist.train[:4]) / 4 - losses[[3, 5].index(seed), 0].item()) < 0.05  # mean over epoch 1
+    assert accuracies(nets, X, y).shape == (2,)
+    with pytest.raises(ValueError, match="seed"):
+        fit_seeds(make, [], X, y, 1, 32, 1e-2)
+    with pytest.raises(ValueError, match="disagree"):
+        fit_seeds(make, [0], X, y[:5], 1, 32, 1e-2)
+
+
+def test_conv_backward_is_correlation_with_the_flipped_filters():
+    """Eq. (eq-03-conv-backward) as the chapter computes it, against autograd."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 3, 7, 7, generator=g, dtype=torch.float64, requires_grad=True)
+    W = torch.randn(4, 3, 3, 3, generator=g, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(4, generator=g, dtype=torch.float64, requires_grad=True)
+    y = F.conv2d(x, W, b)
+    g_out = torch.randn(y.shape, generator=g, dtype=torch.float64)
+    dx, dW, db = torch.autograd.grad(y, (x, W, b), g_out)
+    torch.testing.assert_close(F.conv2d(F.pad(g_out, (2,) * 4), W.detach().flip(2, 3).transpose(0, 1)), dx)
+    torch.testing.assert_close(F.conv2d(x.detach().transpose(0, 1), g_out.transpose(0, 1)).transpose(0, 1), dW)
+    torch.testing.assert_close(g_out.sum((0, 2, 3)), db)
