@@ -10,6 +10,16 @@ from helpers.plots import notice
 from helpers.widgets import Choice, Demo, Slider
 
 
+def explorer_inputs(words: list, d_model: int = 16, seed: int = 0):
+    """The explorer's inputs: each distinct word's random embedding ``a`` (T, D) and the sinusoidal ``e`` (T, D)."""
+    if len(words) < 2:
+        raise ValueError("need at least two words")
+    vocab = sorted(set(words))
+    g = torch.Generator().manual_seed(seed)
+    table = 0.6 * torch.randn(len(vocab), d_model, generator=g)  # one embedding per distinct word
+    return table[[vocab.index(w) for w in words]], sinusoidal_positions(len(words), d_model)
+
+
 def attention_explorer(words: list, d_model: int = 16, seed: int = 0) -> Demo:
     """Self-attention over ``words`` with ``W^q = W^k = W^v = I``: relevance is plain similarity.
 
@@ -17,13 +27,7 @@ def attention_explorer(words: list, d_model: int = 16, seed: int = 0) -> Demo:
     encoding, repeated words get identical attention rows; adding ``pe_scale`` times the
     sinusoidal encoding makes nearby positions more alike and tells the repeats apart.
     """
-    if len(words) < 2:
-        raise ValueError("need at least two words")
-    vocab = sorted(set(words))
-    g = torch.Generator().manual_seed(seed)
-    table = 0.6 * torch.randn(len(vocab), d_model, generator=g)  # one embedding per distinct word
-    a = table[[vocab.index(w) for w in words]]  # (T, D)
-    e = sinusoidal_positions(len(words), d_model)  # (T, D)
+    a, e = explorer_inputs(words, d_model, seed)
     T = len(words)
 
     def render(query: int, pe_scale: float):
