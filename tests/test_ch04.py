@@ -37,3 +37,37 @@ def test_gradient_demo_lstm_keeps_the_gradient_with_a_large_forget_bias():
     assert rnn[-1] < 1e-6 * rnn[0]  # the contracting RNN forgets
     assert lstm[-1] > 1e-2 * lstm[0]  # the open memory path keeps the gradient
     plt.close(fig)
+
+
+def test_explorer_inputs_reject_a_single_word_and_repeat_vectors_for_repeated_words():
+    with pytest.raises(ValueError, match="two words"):
+        ch04.explorer_inputs(["alone"])
+    a, e = ch04.explorer_inputs("x y x".split(), d_model=8)
+    assert a.shape == e.shape == (3, 8)
+    assert (a[0] == a[2]).all() and not (e[0] == e[2]).all()
+
+
+def test_exercise_references_match_pytorch():
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    from helpers import checks
+    from helpers.exercises import ch04 as ex
+
+    g = torch.Generator().manual_seed(0)
+    Q, K, V = torch.randn(3, 4, generator=g), torch.randn(3, 5, generator=g), torch.randn(2, 5, generator=g)
+    ref = F.scaled_dot_product_attention(Q.T[None], K.T[None], V.T[None])[0].T
+    checks.assert_close(ex.attention_columns(Q, K, V), ref, "column-form attention matches PyTorch")
+    cell = nn.LSTMCell(3, 4)
+    x, h, c = torch.randn(2, 3), torch.randn(2, 4), torch.randn(2, 4)
+    with torch.no_grad():
+        for a, b in zip(ex.lstm_step(x, h, c, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh),
+                        cell(x, (h, c))):
+            checks.assert_close(a, b, "lstm_step matches nn.LSTMCell")
+    net = nn.Linear(5, 3)
+    (net(torch.randn(4, 5)) * 100).sum().backward()
+    clipped = ex.clip_by_norm([p.grad.clone() for p in net.parameters()], 1.0)
+    nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    for a, p in zip(clipped, net.parameters()):
+        checks.assert_close(a, p.grad, "clip_by_norm matches clip_grad_norm_")

@@ -10,6 +10,16 @@ from helpers.plots import notice
 from helpers.widgets import Choice, Demo, Slider
 
 
+def explorer_inputs(words: list, d_model: int = 16, seed: int = 0):
+    """The explorer's inputs: each distinct word's random embedding ``a`` (T, D) and the sinusoidal ``e`` (T, D)."""
+    if len(words) < 2:
+        raise ValueError("need at least two words")
+    vocab = sorted(set(words))
+    g = torch.Generator().manual_seed(seed)
+    table = 0.6 * torch.randn(len(vocab), d_model, generator=g)  # one embedding per distinct word
+    return table[[vocab.index(w) for w in words]], sinusoidal_positions(len(words), d_model)
+
+
 def attention_explorer(words: list, d_model: int = 16, seed: int = 0) -> Demo:
     """Self-attention over ``words`` with ``W^q = W^k = W^v = I``: relevance is plain similarity.
 
@@ -17,13 +27,7 @@ def attention_explorer(words: list, d_model: int = 16, seed: int = 0) -> Demo:
     encoding, repeated words get identical attention rows; adding ``pe_scale`` times the
     sinusoidal encoding makes nearby positions more alike and tells the repeats apart.
     """
-    if len(words) < 2:
-        raise ValueError("need at least two words")
-    vocab = sorted(set(words))
-    g = torch.Generator().manual_seed(seed)
-    table = 0.6 * torch.randn(len(vocab), d_model, generator=g)  # one embedding per distinct word
-    a = table[[vocab.index(w) for w in words]]  # (T, D)
-    e = sinusoidal_positions(len(words), d_model)  # (T, D)
+    a, e = explorer_inputs(words, d_model, seed)
     T = len(words)
 
     def render(query: int, pe_scale: float):
@@ -88,11 +92,14 @@ def gradient_across_time(T_max: int = 100, d_in: int = 8, H: int = 16, seed: int
         ax.set(xlabel="lag: steps between the input and the output", ylim=(1e-12, 1e6),
                ylabel="$\\|\\partial y / \\partial x^{T-\\mathrm{lag}}\\|$",
                title="how far back can the gradient reach?")
+        ticks = [1e-12, 1e-8, 1e-4, 1.0, 1e4]                  # plain labels: no mathtext to parse per redraw
+        ax.set_yticks(ticks, [f"{t:.0e}".replace("e+00", "").replace("1e+0", "1e") for t in ticks])
+        ax.minorticks_off()
         ax.legend(loc="lower left")
         if radius > 1.0:
             ax.text(0.98, 0.95, "radius > 1: the RNN's gradient can grow with the lag (explode)",
                     transform=ax.transAxes, ha="right", va="top", fontsize=8)
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.12, right=0.98, bottom=0.14, top=0.92)  # tight_layout: several times slower
         return fig
 
     return Demo(render, radius=Slider(0.25, 2.0, 1.0, step=0.05), forget_bias=Slider(-2.0, 8.0, 1.0, step=0.5))
