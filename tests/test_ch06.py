@@ -127,3 +127,19 @@ def test_demos_reject_bad_shapes():
         ch06.gan_training(np.zeros((3, 3, 10, 2)), np.zeros((3, 3)), np.zeros((3, 3)), np.zeros((8, 2)), 10)
     with pytest.raises(ValueError, match="share a shape"):
         ch06.diffusion_time(np.zeros((5, 10, 2)), np.zeros((4, 10, 2)))
+
+
+def test_exercise_references_agree_with_the_chapter(ch):
+    """The checkers' reference answers are the chapter's own functions, written out again."""
+    from helpers.exercises import ch06 as ex
+
+    g = torch.Generator().manual_seed(5)
+    y_r, y_f, eps = torch.randn(7, 2, generator=g), torch.randn(7, 2, generator=g), torch.rand(7, 1, generator=g)
+    critic = lambda y: torch.tanh(y @ torch.tensor([[1.0, -2.0], [0.5, 1.5]])).sum(-1)
+    torch.testing.assert_close(ex.gradient_penalty(critic, y_r, y_f, eps), ch.gradient_penalty(critic, y_r, y_f, eps))
+    ch.alpha_bar = torch.cumprod(1 - torch.linspace(1e-4, 0.15, 100), 0)   # the chapter's schedule
+    ns = {"alpha_bar": ch.alpha_bar}
+    ns.update(vars(ch))
+    x0, t, e = torch.randn(4, 3, generator=g), torch.tensor([0, 9, 50, 99]), torch.randn(4, 3, generator=g)
+    q = type(ch.q_sample)(ch.q_sample.__code__, ns)                      # the notebook's q_sample, this schedule
+    torch.testing.assert_close(ex.q_sample(x0, t, e, ch.alpha_bar), q(x0, t, e))

@@ -68,12 +68,21 @@ def diffusion_time(forward, reverse, lim: float = 3.5) -> Demo:
             ax.scatter(pts[:, 0], pts[:, 1], s=3, color=colour, alpha=0.5)
             ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[])
             ax.set_title(f"{title} t = {t}", fontsize=9)
-        fig.suptitle(f"small t: data (left) and the model's samples (right); t = T = {T}: pure noise", fontsize=9)
+        fig.suptitle(f"t = 0: data (left) and the model's final samples (right); t = T = {T}: pure noise",
+                     fontsize=9)
         fig.tight_layout()
         return fig
 
-    # log-spaced frames for the static version: the structure appears in the last few steps
-    return Demo(render, t=Slider(1, T, 1, integer=True, log=True))
+    # t = 0 is the final sample; the static frames are log-spaced, since the structure appears in the
+    # last few steps
+    return Demo(render, t=_DiffusionTime(0, T, 0, integer=True))
+
+
+class _DiffusionTime(Slider):
+    """An integer slider over 0 .. T whose static frames are t = 0 and log-spaced steps from 1 to T."""
+
+    def grid(self, n: int) -> list:
+        return sorted({0} | {int(round(x)) for x in np.geomspace(max(self.lo, 1), self.hi, n - 1)})
 
 
 def _toy_ring(rng, n, std=0.05):
