@@ -35,6 +35,7 @@ def latent_walk(Ws, bs, codes, labels, lim: float = 3.0) -> Demo:
     if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) != len(labels):
         raise ValueError(f"codes must be (N, 2) with one label each, got {codes.shape} and {labels.shape}")
     # a 7x7 grid of decoded images over the plane, computed once, drawn as a faint mosaic
+    centres = {int(c): np.median(codes[labels == c], axis=0) for c in np.unique(labels)}
     grid = np.linspace(-lim, lim, 7)
     mosaic_codes = np.array([[a, b] for b in grid[::-1] for a in grid])
     decoded = _mlp_numpy(Ws, bs, mosaic_codes).reshape(7, 7, 8, 8)      # (row, column, 8, 8)
@@ -46,12 +47,14 @@ def latent_walk(Ws, bs, codes, labels, lim: float = 3.0) -> Demo:
     def render(z1: float, z2: float):
         z = np.array([[z1, z2]])
         image = _mlp_numpy(Ws, bs, z).reshape(8, 8)
-        fig, (ax0, ax1, ax2) = plt.subplots(1, 3, figsize=(9.6, 3.3), gridspec_kw={"width_ratios": [1.2, 1.2, 1]})
-        fig.subplots_adjust(left=0.05, right=0.98, bottom=0.14, top=0.86, wspace=0.3)
-        sc = ax0.scatter(codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=4, vmin=0, vmax=9)
-        ax0.plot([z1], [z2], "k*", ms=14)
-        ax0.set(xlim=(-lim, lim), ylim=(-lim, lim), title="training codes (colour = digit)", xlabel="$z_1$", ylabel="$z_2$")
-        fig.colorbar(sc, ax=ax0, ticks=range(10), fraction=0.05)
+        fig, (ax0, ax1, ax2) = plt.subplots(1, 3, figsize=(9.6, 3.3))
+        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.88, wspace=0.2)
+        ax0.scatter(codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=4, vmin=0, vmax=9)
+        for label, (cx, cy) in centres.items():                           # each class's digit at its centre
+            ax0.text(cx, cy, str(label), fontsize=11, weight="bold", ha="center", va="center")
+        ax0.plot([z1], [z2], "r*", ms=14)
+        ax0.set(xlim=(-lim, lim), ylim=(-lim, lim), title="training codes, by digit", xlabel="$z_1$", ylabel="$z_2$",
+                xticks=[-2, 0, 2], yticks=[-2, 0, 2])
         step = 2 * lim / 6                                               # grid spacing: tile centres at the grid
         ax1.imshow(tiles, cmap="gray_r", vmin=0, vmax=1,
                    extent=(-lim - step / 2, lim + step / 2, -lim - step / 2, lim + step / 2))
@@ -91,6 +94,7 @@ def threshold(scores, is_anomaly, name: str = "score") -> Demo:
     fpr, tpr, _ = roc_points(s, y)
     lo, hi = float(np.quantile(s, 0.0)), float(np.quantile(s, 1.0))
     bins = np.linspace(lo, hi, 30)
+    counts = [np.histogram(s[group], bins=bins, density=True)[0] for group in (~y, y)]   # once, not per redraw
     start = float(np.quantile(s[~y], 0.9))
 
     def render(thresh: float):
@@ -99,10 +103,11 @@ def threshold(scores, is_anomaly, name: str = "score") -> Demo:
         fn, tn = int((~flagged & y).sum()), int((~flagged & ~y).sum())
         fig, (ax0, ax1, ax2) = plt.subplots(1, 3, figsize=(9.6, 3.2), gridspec_kw={"width_ratios": [1.4, 1, 1]})
         fig.subplots_adjust(left=0.06, right=0.98, bottom=0.16, top=0.85, wspace=0.35)
-        ax0.hist(s[~y], bins=bins, density=True, alpha=0.6, label="normal")
-        ax0.hist(s[y], bins=bins, density=True, alpha=0.6, label="anomaly")
+        ax0.stairs(counts[0], bins, fill=True, alpha=0.6, label="normal")
+        ax0.stairs(counts[1], bins, fill=True, alpha=0.6, label="anomaly")
         ax0.axvline(thresh, color="k", ls="--")
-        ax0.set(xlabel=name, ylabel="density", title="flag above the line")
+        ax0.set(xlabel=name, ylabel="share (density)", title="flag above the line", yticks=[],
+                xticks=np.round(np.linspace(lo, hi, 3), 3))
         ax0.legend(fontsize=8)
         ax1.imshow([[tn, fp], [fn, tp]], cmap="Blues")
         for (i, j), v in np.ndenumerate(np.array([[tn, fp], [fn, tp]])):
@@ -115,6 +120,7 @@ def threshold(scores, is_anomaly, name: str = "score") -> Demo:
         ax2.plot([0, 1], [0, 1], color="gray", ls=":")
         ax2.plot([fp / (fp + tn)], [tp / (tp + fn)], "ro")
         ax2.set(xlabel="false-positive rate", ylabel="true-positive rate (recall)", xlim=(0, 1), ylim=(0, 1.02),
+                xticks=[0, 0.5, 1], yticks=[0, 0.5, 1],
                 title=f"recall {tp / (tp + fn):.2f}, precision {precision}", aspect="equal")
         ax2.title.set_fontsize(9)
         return fig
