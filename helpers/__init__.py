@@ -10,6 +10,7 @@ calls :func:`helpers.env.setup` once, in its set-up cell.
 - ``plots``: the figures several chapters draw
 - ``images``: move image batches: integer shifts, rotations, zooms (chapter 03)
 - ``attention``: scaled dot-product and multi-head attention, positional encodings (chapter 04)
+- ``pretrain``: a tiny BERT and GPT from pre-norm Transformer blocks (chapter 07)
 - ``widgets``: a demo = a pure ``render(**params)`` plus sliders, live and static
 - ``demos``: each chapter's demos, built on ``widgets``
 """
