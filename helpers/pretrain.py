@@ -74,7 +74,7 @@ class TinyTransformer(nn.Module):
         """tokens (B, T) -> hidden states (B, T, D)."""
         if tokens.dim() != 2:
             raise ValueError(f"tokens must be (B, T), got shape {tuple(tokens.shape)}")
-        B, T = tokens.shape
+        T = tokens.shape[1]
         if T > self.T_max:
             raise ValueError(f"sequence length {T} exceeds T_max = {self.T_max}")
         if tokens.min() < 0 or tokens.max() >= self.V:
