@@ -13,6 +13,7 @@ calls :func:`helpers.env.setup` once, in its set-up cell.
 - ``seeds``: train one model on several seeds at once, as one batched model (chapter 03)
 - ``attention``: scaled dot-product and multi-head attention, positional encodings (chapter 04)
 - ``autoencoder``: auto-encoders, VAE, several seeds trained as one batched model (chapter 08)
+- ``pretrain``: a tiny BERT and GPT from pre-norm Transformer blocks (chapter 07)
 - ``widgets``: a demo = a pure ``render(**params)`` plus sliders, live and static
 - ``demos``: each chapter's demos, built on ``widgets``
 """
