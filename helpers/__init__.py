@@ -8,6 +8,9 @@ calls :func:`helpers.env.setup` once, in its set-up cell.
 - ``train``: a small training loop whose progress bar stays out of stored outputs
 - ``stacked``: several seeds of one small network, trained at once as one stacked model (chapter 01)
 - ``checks``: compare with a reference, finite-difference gradients, shape checks
+- ``claims``: results as recorded claims over seeds, with a control; measured outputs (chapter 01)
+- ``checker``: exercises whose answers are checked on the spot (chapter 01)
+- ``exercises``: each chapter's exercise checkers, built on ``checker``
 - ``plots``: the figures several chapters draw
 - ``images``: move image batches: integer shifts, rotations, zooms (chapter 03)
 - ``seeds``: train one model on several seeds at once, as one batched model (chapter 03)
