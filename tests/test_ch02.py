@@ -50,7 +50,15 @@ def test_classify_matches_eigenvalue_signs():
         assert kind == ("saddle point" if lam.min() < 0 < lam.max()
                         else "local minimum" if lam.min() > 0 else "local maximum")
     assert ch02.classify(np.linalg.eigvalsh(np.eye(2))) == "local minimum"
-    assert ch02.classify([1.0, 0.0]).startswith("inconclusive")
+    assert ch02.classify([1.0, 0.0]).startswith("not a maximum")
+
+
+def test_classify_a_negative_eigenvalue_rules_out_a_minimum_even_with_a_zero():
+    assert ch02.classify([-1.0, 0.0]).startswith("not a minimum")
+    assert ch02.classify([-1.0, 0.0, 2.0]) == "saddle point"
+    assert ch02.classify([0.0, 0.0]).startswith("inconclusive")
+    with pytest.raises(ValueError, match="eigenvalues"):
+        ch02.classify([float("nan"), 1.0])
 
 
 def test_race_rejects_bad_curvatures():
@@ -64,5 +72,15 @@ def test_guide_figure_draws_every_box():
     matplotlib.use("Agg")
     fig = ch02.guide_figure()
     boxes = [t for t in fig.axes[0].texts if t.get_text()]  # the arrows are empty annotations
-    assert len(boxes) == 8
+    assert len(boxes) == 9
+    texts = " ".join(t.get_text() for t in boxes)
+    assert "chapter 02" not in texts and "mismatch" in texts
     fig.savefig(__import__("io").BytesIO(), format="png")
+
+
+def test_regularization_demo_trades_training_loss_for_test_loss():
+    demo = ch02.regularization()
+    fig = demo.render(log10_lam=-3.0, method="weight decay", steps=0)
+    fig.savefig(__import__("io").BytesIO(), format="png")
+    with pytest.raises(ValueError, match="n_fit"):
+        ch02.regularization(n_fit=1)

@@ -1,4 +1,5 @@
-"""Chapter 02's demos: an optimizer race in an ill-conditioned valley, and the Hessian at a critical point.
+"""Chapter 02's demos: an optimizer race in an ill-conditioned valley, the Hessian at a critical point,
+and regularization against overfitting (a weight penalty, or stopping early).
 
 The update rules are the ones chapter 02 derives and checks against ``torch.optim`` (sections on
 momentum and adaptive learning rates), written again here in NumPy on a 2-D parameter vector so a
@@ -10,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers.plots import notice
-from helpers.widgets import Demo, Slider
+from helpers.widgets import Choice, Demo, Slider
 
 
 def sgd(theta, g, state, lr):
@@ -106,19 +107,29 @@ def optimizer_race(curvatures=(1.0, 100.0), theta0=(-9.0, 0.9)) -> Demo:
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.22)  # fixed: tight_layout doubles the cost
         return fig
 
-    return Demo(render, lr=Slider(1e-3, 3.0, 0.1, log=True), steps=Slider(1, 300, 100, integer=True))
+    return Demo(render, lr=Slider(1e-3, 3.0, 0.1, log=True), steps=Slider(1, 300, 300, integer=True))
 
 
 def classify(eigenvalues, tol: float = 1e-9) -> str:
-    """Name a critical point from its Hessian's eigenvalues (``tol`` counts as zero)."""
+    """Name a critical point from its Hessian's eigenvalues (``|lambda| <= tol`` counts as zero).
+
+    Any negative eigenvalue rules out a minimum and any positive one a maximum, zero or not; only
+    when the nonzero eigenvalues share one sign does a zero eigenvalue leave the test open.
+    """
     lam = np.asarray(eigenvalues, float)
-    if np.all(lam > tol):
-        return "local minimum"
-    if np.all(lam < -tol):
-        return "local maximum"
-    if lam.min() < -tol and lam.max() > tol:
+    if lam.size == 0 or not np.all(np.isfinite(lam)):
+        raise ValueError(f"eigenvalues must be a non-empty list of finite numbers, got {eigenvalues}")
+    neg, pos = bool(np.any(lam < -tol)), bool(np.any(lam > tol))
+    zero = bool(np.any(np.abs(lam) <= tol))
+    if neg and pos:
         return "saddle point"
-    return "inconclusive (a zero eigenvalue)"
+    if not zero:
+        return "local minimum" if pos else "local maximum"
+    if pos:
+        return "not a maximum: a minimum or a saddle (a zero eigenvalue)"
+    if neg:
+        return "not a minimum: a maximum or a saddle (a zero eigenvalue)"
+    return "inconclusive (every eigenvalue is zero)"
 
 
 def critical_point(angle_deg: float = 30.0) -> Demo:
@@ -149,14 +160,15 @@ def critical_point(angle_deg: float = 30.0) -> Demo:
             ax1.text(*(1.75 * U[:, k]), f"$\\lambda_{k + 1}$ = {lam[k]:.2g}", ha="center", fontsize=9)
         ax1.plot([0, v[0]], [0, v[1]], color="crimson", lw=2.5)
         ax1.plot([0], [0], "ko", ms=5)
-        ax1.set(aspect="equal", xlabel=r"$\theta_1 - \theta_1'$", ylabel=r"$\theta_2 - \theta_2'$", title=kind)
+        ax1.set(aspect="equal", xlabel=r"$\theta_1 - \theta_1'$", ylabel=r"$\theta_2 - \theta_2'$",
+                title=f"in 2-D: {kind.split(':')[0]}")
         t = np.linspace(-2, 2, 201)
         for k in range(2):
             ax2.plot(t, 0.5 * lam[k] * t ** 2, label=f"along $\\mathbf{{u}}_{k + 1}$: $\\lambda_{k + 1} t^2 / 2$")
         ax2.plot([step], [dL], "o", color="crimson", label=f"the step: $\\Delta L$ = {dL:.2g}")
         ax2.axhline(0, color="k", lw=0.6)
         ax2.set(xlabel="distance $t$ along the eigenvector", ylabel=r"$\Delta L$", ylim=(-2.2, 2.2),
-                title="cross-sections through the critical point")
+                title="1-D slice along $\\mathbf{u}_1$: always a minimum")
         ax2.legend(fontsize=8, loc="lower left")
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.3)
         return fig
@@ -167,17 +179,18 @@ def critical_point(angle_deg: float = 30.0) -> Demo:
 def guide_figure():
     """The lecture's diagnosis of a failed run as a flow chart (a static figure, no controls)."""
     boxes = {  # name: (x, y, text, colour)
-        "start": (0.5, 0.92, "loss on the training data", "0.85"),
-        "large": (0.25, 0.66, "large", "0.95"),
-        "small": (0.75, 0.66, "small: loss on the test data", "0.95"),
-        "bias": (0.1, 0.36, "model bias\n(make the model\nmore flexible)", "#fde0c5"),
-        "opt": (0.35, 0.36, "optimization\n(compare with a\nshallower model;\nchapter 02)", "#fde0c5"),
-        "over": (0.66, 0.36, "large: overfitting\n(more data, augmentation,\nconstraints, early stopping,\nregularization, dropout)", "#fde0c5"),
-        "mis": (0.66, 0.04, "or mismatch\n(chapter 11)", "#fde0c5"),
-        "done": (0.92, 0.36, "small:\ndone", "#d5ecd4"),
+        "start": (0.5, 0.93, "loss on the training data", "0.85"),
+        "large": (0.22, 0.72, "large", "0.95"),
+        "small": (0.72, 0.72, "small: loss on the test data", "0.95"),
+        "bias": (0.08, 0.4, "model bias\n(make the model\nmore flexible)", "#fde0c5"),
+        "opt": (0.33, 0.4, "optimization\n(a deeper model\ntrains worse than\na shallower one)", "#fde0c5"),
+        "test_large": (0.6, 0.46, "large", "0.95"),
+        "done": (0.9, 0.46, "small:\ndone", "#d5ecd4"),
+        "over": (0.47, 0.1, "overfitting\n(more data, augmentation,\nconstraints, early stopping,\nregularization, dropout)", "#fde0c5"),
+        "mis": (0.8, 0.1, "mismatch: training and\ntest data differ\n(chapter 11)", "#fde0c5"),
     }
     edges = [("start", "large"), ("start", "small"), ("large", "bias"), ("large", "opt"),
-             ("small", "over"), ("small", "done"), ("over", "mis")]
+             ("small", "test_large"), ("small", "done"), ("test_large", "over"), ("test_large", "mis")]
     fig, ax = plt.subplots(figsize=(10, 4.4))
     ax.set_axis_off()
     def half_height(name):  # in axes units: about 0.035 per line of text plus padding
@@ -190,10 +203,70 @@ def guide_figure():
     for x, y, text, colour in boxes.values():
         ax.text(x, y, text, ha="center", va="center", fontsize=9,
                 bbox=dict(boxstyle="round,pad=0.4", facecolor=colour, edgecolor="0.4"))
-    ax.set(xlim=(0, 1), ylim=(-0.05, 1.0))
+    ax.set(xlim=(0, 1), ylim=(-0.08, 1.0))
     return fig
+
+
+def regularization(n_fit: int = 15, noise: float = 0.2, seed: int = 0) -> Demo:
+    """A degree-12 polynomial fitted to ``n_fit`` noisy points of sin(3x), against overfitting.
+
+    ``log10_lam`` sets a weight-decay penalty ``lam ||c||^2`` on the Legendre coefficients (the
+    ridge solution, exact); ``steps`` instead stops gradient descent on the unpenalized loss early
+    (``steps`` = 0 with no penalty: the least-squares fit). The right panel shows the training and
+    test loss over the slider's whole range, precomputed once.
+    """
+    if n_fit < 2 or noise < 0:
+        raise ValueError(f"need n_fit >= 2 and noise >= 0, got {n_fit}, {noise}")
+    rng = np.random.default_rng(seed)
+    x, x_new = rng.uniform(-1, 1, n_fit), rng.uniform(-1, 1, 500)
+    y, y_new = np.sin(3 * x) + rng.normal(0, noise, n_fit), np.sin(3 * x_new) + rng.normal(0, noise, 500)
+    V, V_new = np.polynomial.legendre.legvander(x, 12), np.polynomial.legendre.legvander(x_new, 12)
+    x_plot = np.linspace(-1, 1, 200)
+    V_plot = np.polynomial.legendre.legvander(x_plot, 12)
+
+    def ridge(lam):  # argmin_c ||V c - y||^2 / n + lam ||c||^2
+        return np.linalg.solve(V.T @ V / n_fit + lam * np.eye(13), V.T @ y / n_fit)
+
+    eta = 1.0 / np.linalg.eigvalsh(V.T @ V / n_fit).max()  # a stable step for gradient descent on the MSE
+
+    path = [np.zeros(13)]  # gradient descent on the unpenalized MSE from c = 0: every iterate, once
+    for _ in range(3000):
+        path.append(path[-1] - eta * V.T @ (V @ path[-1] - y) / n_fit)
+    path = np.array(path)  # (3001, 13)
+
+    mse = lambda c, A, t: float(np.mean((A @ c - t) ** 2))  # noqa: E731
+    lams = np.geomspace(1e-8, 10, 60)
+    lam_curves = np.array([[mse(ridge(l), V, y), mse(ridge(l), V_new, y_new)] for l in lams])
+    step_grid = np.unique(np.geomspace(1, 3000, 40).astype(int))
+    step_curves = np.array([[mse(path[s], V, y), mse(path[s], V_new, y_new)] for s in step_grid])
+
+    def render(log10_lam: float, method: str, steps: int):
+        c = ridge(10.0 ** log10_lam) if method == "weight decay" else path[int(np.clip(steps, 0, 3000))]
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+        ax1.plot(x_plot, np.sin(3 * x_plot), "k--", lw=1, label="the target sin(3x)")
+        ax1.plot(x_plot, np.clip(V_plot @ c, -3, 3), "C0", label="degree-12 fit")
+        ax1.plot(x, y, "o", color="C1", ms=4, label=f"{n_fit} training points")
+        ax1.set(ylim=(-2.5, 2.5), xlabel="x", title=f"training MSE {mse(c, V, y):.3f}, test MSE {mse(c, V_new, y_new):.3g}")
+        ax1.legend(fontsize=7, loc="lower right")
+        if method == "weight decay":
+            ax2.loglog(lams, lam_curves[:, 0], label="training loss")
+            ax2.loglog(lams, lam_curves[:, 1], label="test loss")
+            ax2.axvline(10.0 ** log10_lam, color="C3", lw=1)
+            ax2.set(xlabel=r"penalty $\lambda$ (more regularization $\rightarrow$)", title="weight decay")
+        else:
+            ax2.loglog(step_grid, step_curves[:, 0], label="training loss")
+            ax2.loglog(step_grid, step_curves[:, 1], label="test loss")
+            ax2.axvline(max(steps, 1), color="C3", lw=1)
+            ax2.set(xlabel=r"updates of gradient descent (less early stopping $\rightarrow$)", title="early stopping")
+        ax2.set(ylabel="MSE")
+        ax2.legend(fontsize=8)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+        return fig
+
+    return Demo(render, log10_lam=Slider(-8.0, 1.0, -3.0, step=0.25), method=Choice(["weight decay", "early stopping"], "weight decay"),
+                steps=Slider(0, 3000, 100, integer=True, step=10))
 
 
 def examples() -> dict:
     """The chapter's demos (what the tests render at their extremes)."""
-    return {"optimizer_race": optimizer_race(), "critical_point": critical_point()}
+    return {"optimizer_race": optimizer_race(), "critical_point": critical_point(), "regularization": regularization()}
