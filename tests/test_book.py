@@ -99,3 +99,15 @@ def test_most_code_cells_stay_compared():
     shares = {nb.stem: compared_share(nb) for nb in CHAPTERS}
     total = sum(c for c, _ in shares.values()) / sum(n for _, n in shares.values())
     assert total >= 0.5, f"only {total:.0%} of code cells with output are compared: {shares}"
+
+
+@pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
+def test_every_figure_has_alt_text(nb):
+    """A figure's alt text (cell metadata ``mystnb.image.alt``) says what it shows to a reader who cannot see it."""
+    missing = []
+    for i, c in enumerate(json.loads(nb.read_text())["cells"]):
+        if c["cell_type"] == "code" and any("image/png" in o.get("data", {}) for o in c.get("outputs", [])):
+            alt = c["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+            if len(alt.strip()) < 20:
+                missing.append(i)
+    assert not missing, f"figure cells without alt text (cell metadata mystnb.image.alt): {missing}"
