@@ -96,3 +96,25 @@ def test_layer_norm_by_its_definition_matches_pytorch():
     mu, var = z.mean(-1, keepdim=True), z.var(-1, unbiased=False, keepdim=True)
     torch.testing.assert_close(gamma * (z - mu) / torch.sqrt(var + 1e-5) + beta,
                                torch.nn.functional.layer_norm(z, (8,), gamma, beta))
+
+
+def test_exercise_references_match_pytorch():
+    """The checkers' reference answers: label smoothing as F.cross_entropy does it, top-p keeps a valid nucleus."""
+    import torch
+
+    from helpers.exercises import ch05 as ex
+
+    ex._check_references()
+    prob = torch.softmax(torch.randn(6, 13), -1)
+    for p in [0.0, 0.3, 0.9, 1.0]:
+        kept = ex.top_p_filter(prob, p)
+        torch.testing.assert_close(kept.sum(-1), torch.ones(6))
+        assert (kept[torch.arange(6), prob.argmax(-1)] > 0).all()            # the top token is always kept
+        assert ((kept > 0).sum(-1) >= 1).all()
+    # the nucleus is the shortest set reaching p: dropping its least probable member falls short
+    p = 0.6
+    kept = ex.top_p_filter(prob, p)
+    for row, k in zip(prob, kept):
+        members = row[k > 0].sort().values
+        assert members.sum() >= p - 1e-6 or len(members) == 13
+        assert members[1:].sum() < p

@@ -1,17 +1,37 @@
 """Chapter 01's demos: gradient descent on the error surface, and a sum-of-sigmoids builder."""
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from helpers.plots import notice
 from helpers.widgets import Demo, Slider
+
+
+def _pin_labels(fig, *axes) -> None:
+    """Fix these axes' labels (``ax.xaxis``, ``ax.yaxis``) where a first draw put them.
+
+    Matplotlib otherwise re-measures the tick labels on each draw to place an axis label; an axis
+    whose tick labels keep one size whatever the sliders (fixed limits, or an x axis of horizontal
+    numbers) can skip that. Stored in axes coordinates, so a savefig at another dpi matches.
+    """
+    fig.canvas.draw()
+    for axis in axes:
+        ax = axis.axes
+        to_axes = ax.transAxes.inverted()
+        x, y = axis.label.get_position()  # x axis: (axes, pixels); y axis: (pixels, axes)
+        if axis is ax.xaxis:
+            axis.set_label_coords(x, to_axes.transform((0, y))[1])
+        else:
+            axis.set_label_coords(to_axes.transform((x, 0))[0], y)
 
 
 def descent(x, y, w0: float = -1.0, b0: float = 0.0) -> Demo:
     """Gradient descent on the MSE of ``y ≈ b + w x``, drawn on the error surface ``L(w, b)``.
 
     The loss is quadratic, so it and its gradient follow from five averages computed once:
-    a redraw costs a few hundred arithmetic operations plus the drawing.
+    a redraw costs a few hundred arithmetic operations plus the drawing. The figure, with its
+    contours, is built once; a redraw only updates the path, the loss curve and the texts.
     """
     x, y = np.asarray(x, float), np.asarray(y, float)
     if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
@@ -29,33 +49,59 @@ def descent(x, y, w0: float = -1.0, b0: float = 0.0) -> Demo:
                        np.linspace(b_star - 6, b_star + 6, 120))
     L = loss(W, B)
     levels = np.geomspace(L.min() + 1e-3, L.max(), 18)
+    l_star = float(loss(w_star, b_star))
+
+    # one figure, made once: the error surface's contours depend on no slider
+    fig = Figure(figsize=(9, 3.6))
+    FigureCanvasAgg(fig)
+    ax1, ax2 = fig.subplots(1, 2, width_ratios=(1.3, 1))
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.28)
+    ax1.contour(W, B, L, levels=levels, cmap="viridis", linewidths=0.8)
+    (path_line,) = ax1.plot([w0], [b0], "o-", color="crimson", ms=2.5, lw=1)
+    ax1.plot([w_star], [b_star], "k*", ms=10, label="minimum $(w^*, b^*)$")
+    ax1.set(xlim=(W.min(), W.max()), ylim=(B.min(), B.max()), xlabel="$w$", ylabel="$b$")
+    title = ax1.set_title("", y=1.0)  # a set y: no title placement pass per draw
+    ax1.legend(loc="lower left")
+    notice(ax1, "")
+    warning = ax1.texts[-1]
+    warning.set_visible(False)
+    (loss_line,) = ax2.semilogy([0], [max(float(loss(w0, b0)), 1e-12)], color="crimson")
+    ax2.axhline(l_star, color="k", ls="--", lw=0.8, label="$L(w^*, b^*)$")
+    ax2.set(xlabel="update $t$", ylabel="$L(w^t, b^t)$")
+    ax2.set_title("loss", y=1.0)
+    ax2.legend()
+    _pin_labels(fig, ax1.xaxis, ax1.yaxis, ax2.xaxis)  # ax2's y tick labels change with the data
 
     def render(eta: float, steps: int):
-        path = [(w0, b0)]
+        """Gradient descent's path on the error surface L(w, b) and its loss per update, for a learning rate and a number of updates.
+
+        Updates the figure built once (path, loss curve, title, warning) and returns it.
+        """
+        w, b = float(w0), float(b0)
+        ws, bs = [w], [b]
         diverged = None
-        for t in range(steps):
-            gw, gb = grad(*path[-1])
-            w, b = path[-1][0] - eta * gw, path[-1][1] - eta * gb
-            if not np.isfinite(loss(w, b)) or loss(w, b) > 1e6:
+        for t in range(int(steps)):
+            gw, gb = grad(w, b)
+            w, b = w - eta * gw, b - eta * gb
+            lv = loss(w, b)
+            if not np.isfinite(lv) or lv > 1e6:
                 diverged = t + 1
                 break
-            path.append((w, b))
-        path = np.array(path)
-        losses = loss(path[:, 0], path[:, 1])
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6), width_ratios=(1.3, 1))
-        ax1.contour(W, B, L, levels=levels, cmap="viridis", linewidths=0.8)
-        ax1.plot(path[:, 0], path[:, 1], "o-", color="crimson", ms=2.5, lw=1)
-        ax1.plot([w_star], [b_star], "k*", ms=10, label="minimum $(w^*, b^*)$")
-        ax1.set(xlim=(W.min(), W.max()), ylim=(B.min(), B.max()), xlabel="$w$", ylabel="$b$",
-                title=f"$\\eta$ = {eta:.3g}, {len(path) - 1} updates")
-        ax1.legend(loc="lower left")
-        ax2.semilogy(np.arange(len(losses)), losses, color="crimson")
-        ax2.axhline(loss(w_star, b_star), color="k", ls="--", lw=0.8, label="$L(w^*, b^*)$")
-        ax2.set(xlabel="update $t$", ylabel="$L(w^t, b^t)$", title="loss")
-        ax2.legend()
-        if diverged:
-            notice(ax1, f"diverged at update {diverged}:\nthe learning rate is too large")
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.28)  # fixed: tight_layout costs ~3 redraws
+            ws.append(w)
+            bs.append(b)
+        ws, bs = np.array(ws), np.array(bs)
+        losses = loss(ws, bs)
+        path_line.set_data(ws, bs)
+        title.set_text(f"η = {eta:.3g}, {len(ws) - 1} updates")
+        warning.set_text(f"diverged at update {diverged}:\nthe learning rate is too large" if diverged else "")
+        warning.set_visible(bool(diverged))
+        loss_line.set_data(np.arange(len(losses)), losses)
+        n = max(len(losses) - 1, 1)
+        ax2.set_xlim(-0.05 * n, 1.05 * n)
+        lo = max(min(losses.min(), l_star), 1e-12)
+        hi = max(losses.max(), l_star, lo)
+        span = np.log10(hi / lo) if hi > lo else 1.0  # 5% margins in log space, like autoscale
+        ax2.set_ylim(lo / 10 ** (0.05 * span), hi * 10 ** (0.05 * span))
         return fig
 
     return Demo(render, eta=Slider(1e-3, 0.3, 0.02, log=True), steps=Slider(0, 300, 60, integer=True))
@@ -71,11 +117,37 @@ def sigmoid_builder() -> Demo:
 
     The ``n`` sigmoids replace the hard sigmoids of the piecewise-linear interpolant on ``n``
     equal pieces; ``sharpness`` scales each sigmoid's slope (4 matches the hard sigmoid's).
+    The figure is built once, with a line for each of up to 40 sigmoids; a redraw updates them.
     """
     x = np.linspace(0, 1, 400)
     f = target_curve(x)
+    max_n = 40
+
+    fig = Figure(figsize=(6.4, 4.8))
+    FigureCanvasAgg(fig)
+    ax1, ax2 = fig.subplots(2, 1, height_ratios=(2, 1), sharex=True)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.93, hspace=0.1)
+    ax1.plot(x, f, "k", lw=2, label="target")
+    (approx,) = ax1.plot(x, f, color="C1", lw=1.5, label="constant + 0 sigmoids")
+    title = ax1.set_title("", y=1.0)  # a set y: no title placement pass per draw
+    legend = ax1.legend(loc="lower left")
+    approx_label = legend.get_texts()[1]
+    part_lines = [ax2.plot(x, np.zeros_like(x), lw=0.8)[0] for _ in range(max_n)]
+    ax2.set(xlabel="$x_1$", ylabel="$c_i\\,\\sigma(b_i + w_i x_1)$")
+    pad = 0.05 * (x[-1] - x[0])
+    ax2.set_xlim(x[0] - pad, x[-1] + pad)
+    _pin_labels(fig, ax2.xaxis)  # ax2's y tick labels change with the data
+
+    def limits(lo, hi):  # autoscale's 5% margins, without relim over every line
+        span = hi - lo if hi > lo else max(abs(hi), 1.0)
+        return lo - 0.05 * span, hi + 0.05 * span
 
     def render(n: int, sharpness: float):
+        """A target curve and its approximation by a constant plus n sigmoids, with each sigmoid drawn below.
+
+        Updates the figure built once (curve, sigmoids, title, legend) and returns it.
+        """
+        n = int(n)
         knots = np.linspace(0, 1, n + 1)
         c = np.diff(target_curve(knots))  # height of each step
         width = 1.0 / n
@@ -85,15 +157,18 @@ def sigmoid_builder() -> Demo:
         parts = c[:, None] * 0.5 * (1 + np.tanh(z / 2))  # c_i sigmoid(z), overflow-free
         y = target_curve(0.0) + parts.sum(0)
         mse = np.mean((y - f) ** 2)
-        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(6.4, 4.8), height_ratios=(2, 1), sharex=True)
-        ax1.plot(x, f, "k", lw=2, label="target")
-        ax1.plot(x, y, color="C1", lw=1.5, label=f"constant + {n} sigmoids")
-        ax1.set(title=f"{n} sigmoids, sharpness {sharpness:.3g}: MSE = {mse:.2g}")
-        ax1.legend(loc="lower left")
-        for p in parts[:40]:
-            ax2.plot(x, p, lw=0.8)
-        ax2.set(xlabel="$x_1$", ylabel="$c_i\\,\\sigma(b_i + w_i x_1)$")
-        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.93, hspace=0.1)
+        approx.set_ydata(y)
+        label = f"constant + {n} sigmoids"
+        approx.set_label(label)
+        approx_label.set_text(label)
+        title.set_text(f"{n} sigmoids, sharpness {sharpness:.3g}: MSE = {mse:.2g}")
+        ax1.set_ylim(*limits(min(f.min(), y.min()), max(f.max(), y.max())))
+        shown = parts[:max_n]
+        for i, line in enumerate(part_lines):
+            if i < len(shown):
+                line.set_ydata(shown[i])
+            line.set_visible(i < len(shown))
+        ax2.set_ylim(*limits(shown.min(), shown.max()))
         return fig
 
     return Demo(render, n=Slider(1, 40, 6, integer=True), sharpness=Slider(0.5, 50, 4, log=True))

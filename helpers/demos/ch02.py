@@ -9,6 +9,9 @@ redraw runs hundreds of updates in a few milliseconds. ``tests/test_ch02.py`` ch
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 
 from helpers.plots import notice
 from helpers.widgets import Choice, Demo, Slider
@@ -82,29 +85,53 @@ def optimizer_race(curvatures=(1.0, 100.0), theta0=(-9.0, 0.9)) -> Demo:
     L = loss(np.stack([X, Y], -1))
     levels = np.geomspace(1e-3, L.max(), 15)
 
+    lo, hi = [X.min(), Y.min()], [X.max(), Y.max()]
+    max_steps = 300  # the slider's top: a shorter run is a prefix of this one
+    runs = {}  # lr -> {name: path of up to max_steps updates}; a few recent learning rates
+
+    def paths(lr):
+        if lr not in runs:
+            if len(runs) > 32:
+                runs.pop(next(iter(runs)))
+            runs[lr] = {name: run(update, grad, x0, lr, max_steps) for name, update in OPTIMIZERS.items()}
+        return runs[lr]
+
+    # one figure, made once; a redraw only updates the paths, curves and titles
+    fig = Figure(figsize=(10, 3.8))
+    FigureCanvasAgg(fig)
+    ax1, ax2 = fig.subplots(1, 2, width_ratios=(1.5, 1))
+    ax1.contour(X, Y, L, levels=levels, cmap="Greys", linewidths=0.6)
+    tracks, curves = [], []
+    for k, name in enumerate(OPTIMIZERS):
+        tracks.append(ax1.plot([x0[0]], [x0[1]], ".-", ms=2, lw=0.9, color=f"C{k}", label=name)[0])
+        curves.append(ax2.semilogy([0], [max(float(loss(x0)), 1e-12)], color=f"C{k}", label=name)[0])
+    ax1.plot([0], [0], "k*", ms=10)
+    ax1.set(xlim=(X.min(), X.max()), ylim=(Y.min(), Y.max()), xlabel=r"$\theta_1$ (flat)",
+            ylabel=r"$\theta_2$ (steep)")
+    title1 = ax1.set_title("")
+    legend = ax1.legend(loc="lower right", fontsize=8)
+    ax2.set(xlabel="update $t$", ylabel=r"$L(\boldsymbol{\theta}^t)$", ylim=(1e-8, 1e4))
+    ax2.set_yticks([1e-8, 1e-4, 1.0, 1e4])  # few log labels: each costs a mathtext layout
+    title2 = ax2.set_title("")
+    notice(ax1, "every optimizer diverged:\nthe learning rate is too large")
+    warning = ax1.texts[-1]
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.22)  # fixed: tight_layout doubles the cost
+
     def render(lr: float, steps: int):
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8), width_ratios=(1.5, 1))
-        ax1.contour(X, Y, L, levels=levels, cmap="Greys", linewidths=0.6)
-        blown = []
-        for k, (name, update) in enumerate(OPTIMIZERS.items()):
-            path = run(update, grad, x0, lr, steps)
+        """Five optimizers racing down an elongated valley at one learning rate: their paths and losses."""
+        steps = int(np.clip(steps, 0, max_steps))
+        blown = 0
+        for name, track, curve, text in zip(OPTIMIZERS, tracks, curves, legend.get_texts()):
+            path = paths(float(lr))[name][:steps + 1]
             diverged = len(path) < steps + 1
-            label = f"{name} (diverged)" if diverged else name
-            if diverged:
-                blown.append(name)
-            ax1.plot(*np.clip(path, [X.min(), Y.min()], [X.max(), Y.max()]).T, ".-", ms=2, lw=0.9,
-                     color=f"C{k}", label=label)
-            ax2.semilogy(np.arange(len(path)), np.maximum(loss(path), 1e-12), color=f"C{k}", label=label)
-        ax1.plot([0], [0], "k*", ms=10)
-        ax1.set(xlim=(X.min(), X.max()), ylim=(Y.min(), Y.max()), xlabel=r"$\theta_1$ (flat)",
-                ylabel=r"$\theta_2$ (steep)", title=f"one learning rate for all: $\\eta$ = {lr:.3g}")
-        ax1.legend(loc="lower right", fontsize=8)
-        ax2.set(xlabel="update $t$", ylabel=r"$L(\boldsymbol{\theta}^t)$", xlim=(0, max(steps, 1)),
-                ylim=(1e-8, 1e4), title=f"{steps} updates")
-        ax2.set_yticks([1e-8, 1e-4, 1.0, 1e4])  # few log labels: each costs a mathtext layout
-        if len(blown) == len(OPTIMIZERS):
-            notice(ax1, "every optimizer diverged:\nthe learning rate is too large")
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.22)  # fixed: tight_layout doubles the cost
+            blown += diverged
+            text.set_text(f"{name} (diverged)" if diverged else name)
+            track.set_data(*np.clip(path, lo, hi).T)
+            curve.set_data(np.arange(len(path)), np.maximum(loss(path), 1e-12))
+        title1.set_text(f"one learning rate for all: \u03b7 = {lr:.3g}")
+        ax2.set_xlim(0, max(steps, 1))
+        title2.set_text(f"{steps} updates")
+        warning.set_visible(blown == len(OPTIMIZERS))
         return fig
 
     return Demo(render, lr=Slider(1e-3, 3.0, 0.1, log=True), steps=Slider(1, 300, 300, integer=True))
@@ -140,10 +167,38 @@ def critical_point(angle_deg: float = 30.0) -> Demo:
     """
     c, s = np.cos(np.radians(angle_deg)), np.sin(np.radians(angle_deg))
     U = np.array([[c, -s], [s, c]])  # columns: eigenvectors u_1, u_2
-    X, Y = np.meshgrid(np.linspace(-2, 2, 81), np.linspace(-2, 2, 81))
-    P = np.stack([X, Y], -1)  # (81, 81, 2)
+    X, Y = np.meshgrid(np.linspace(-2, 2, 241), np.linspace(-2, 2, 241))
+    P = np.stack([X, Y], -1)  # (241, 241, 2): fine enough that the image's bands look like contours
+    t = np.linspace(-2, 2, 201)
+    # 20 equal bands from -m to m, as contourf with levels linspace(-m, m, 21) draws them
+    bands = ListedColormap(plt.get_cmap("RdBu_r")((np.arange(20) + 0.5) / 20))
+
+    # one figure, made once; a redraw only updates the image, the step and the texts
+    fig = Figure(figsize=(9.5, 3.8))
+    FigureCanvasAgg(fig)
+    ax1, ax2 = fig.subplots(1, 2, width_ratios=(1.1, 1))
+    image = ax1.imshow(np.zeros(X.shape), origin="lower", extent=(-2, 2, -2, 2), cmap=bands, vmin=-1, vmax=1,
+                       interpolation="nearest")  # white = no change
+    fig.colorbar(image, ax=ax1, shrink=0.8, format="%.1f", label=r"$L - L(\boldsymbol{\theta}')$")
+    labels = []
+    for k in range(2):
+        ax1.annotate("", xy=1.6 * U[:, k], xytext=(0, 0), arrowprops=dict(arrowstyle="->", lw=1.2))
+        labels.append(ax1.text(*(1.75 * U[:, k]), "", ha="center", fontsize=9))
+    step_line = ax1.plot([0, 0], [0, 0], color="crimson", lw=2.5)[0]
+    ax1.plot([0], [0], "ko", ms=5)
+    ax1.set(aspect="equal", xlabel=r"$\theta_1 - \theta_1'$", ylabel=r"$\theta_2 - \theta_2'$")
+    title1 = ax1.set_title("")
+    slices = [ax2.plot(t, 0.5 * t ** 2, label=f"along $\\mathbf{{u}}_{k + 1}$: $\\lambda_{k + 1} t^2 / 2$")[0]
+              for k in range(2)]
+    dot = ax2.plot([0], [0], "o", color="crimson", label="the step")[0]
+    ax2.axhline(0, color="k", lw=0.6)
+    ax2.set(xlabel="distance $t$ along the eigenvector", ylabel=r"$\Delta L$", xlim=(-2.2, 2.2), ylim=(-2.2, 2.2),
+            title="1-D slice along $\\mathbf{u}_1$: always a minimum")
+    legend = ax2.legend(fontsize=8, loc="lower left")
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.3)
 
     def render(lam2: float, step: float):
+        """A quadratic loss near a critical point, coloured by its change, and 1-D slices along the eigenvectors."""
         lam = np.array([1.0, lam2])
         H = U @ np.diag(lam) @ U.T
         L = 0.5 * np.einsum("...i,ij,...j->...", P, H, P)
@@ -151,26 +206,16 @@ def critical_point(angle_deg: float = 30.0) -> Demo:
         u = U[:, np.argmin(lam)]
         v = step * u
         dL = 0.5 * v @ H @ v  # = lam_min step^2 / 2
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.8), width_ratios=(1.1, 1))
-        m = np.abs(L).max()
-        cs = ax1.contourf(X, Y, L, levels=np.linspace(-m, m, 21), cmap="RdBu_r")  # white = no change
-        fig.colorbar(cs, ax=ax1, shrink=0.8, format="%.1f", label=r"$L - L(\boldsymbol{\theta}')$")
+        m = max(float(np.abs(L).max()), 1e-12)
+        image.set_data(L)
+        image.set_clim(-m, m)
         for k in range(2):
-            ax1.annotate("", xy=1.6 * U[:, k], xytext=(0, 0), arrowprops=dict(arrowstyle="->", lw=1.2))
-            ax1.text(*(1.75 * U[:, k]), f"$\\lambda_{k + 1}$ = {lam[k]:.2g}", ha="center", fontsize=9)
-        ax1.plot([0, v[0]], [0, v[1]], color="crimson", lw=2.5)
-        ax1.plot([0], [0], "ko", ms=5)
-        ax1.set(aspect="equal", xlabel=r"$\theta_1 - \theta_1'$", ylabel=r"$\theta_2 - \theta_2'$",
-                title=f"in 2-D: {kind.split(':')[0]}")
-        t = np.linspace(-2, 2, 201)
-        for k in range(2):
-            ax2.plot(t, 0.5 * lam[k] * t ** 2, label=f"along $\\mathbf{{u}}_{k + 1}$: $\\lambda_{k + 1} t^2 / 2$")
-        ax2.plot([step], [dL], "o", color="crimson", label=f"the step: $\\Delta L$ = {dL:.2g}")
-        ax2.axhline(0, color="k", lw=0.6)
-        ax2.set(xlabel="distance $t$ along the eigenvector", ylabel=r"$\Delta L$", ylim=(-2.2, 2.2),
-                title="1-D slice along $\\mathbf{u}_1$: always a minimum")
-        ax2.legend(fontsize=8, loc="lower left")
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.3)
+            labels[k].set_text(f"\u03bb{k + 1} = {lam[k]:.2g}")
+            slices[k].set_ydata(0.5 * lam[k] * t ** 2)
+        step_line.set_data([0, v[0]], [0, v[1]])
+        title1.set_text(f"in 2-D: {kind.split(':')[0]}")
+        dot.set_data([step], [dL])
+        legend.get_texts()[2].set_text(f"the step: \u0394L = {dL:.2g}")
         return fig
 
     return Demo(render, lam2=Slider(-1.0, 1.0, -0.5, step=0.05), step=Slider(0.0, 1.5, 1.0, step=0.05))
@@ -240,27 +285,38 @@ def regularization(n_fit: int = 15, noise: float = 0.2, seed: int = 0) -> Demo:
     step_grid = np.unique(np.geomspace(1, 3000, 40).astype(int))
     step_curves = np.array([[mse(path[s], V, y), mse(path[s], V_new, y_new)] for s in step_grid])
 
+    # one figure, made once; the right panel is two axes in one place, one per method, shown in turn
+    fig = Figure(figsize=(9.5, 3.6))
+    FigureCanvasAgg(fig)
+    gs = fig.add_gridspec(1, 2)
+    ax1, by_lam, by_steps = fig.add_subplot(gs[0]), fig.add_subplot(gs[1]), fig.add_subplot(gs[1])
+    ax1.plot(x_plot, np.sin(3 * x_plot), "k--", lw=1, label="the target sin(3x)")
+    fit = ax1.plot(x_plot, np.zeros_like(x_plot), "C0", label="degree-12 fit")[0]
+    ax1.plot(x, y, "o", color="C1", ms=4, label=f"{n_fit} training points")
+    ax1.set(ylim=(-2.5, 2.5), xlabel="x")
+    title1 = ax1.set_title("")
+    ax1.legend(fontsize=7, loc="lower right")
+    marks = {}
+    for ax, method, grid, curves, xlabel in [
+            (by_lam, "weight decay", lams, lam_curves, r"penalty $\lambda$ (more regularization $\rightarrow$)"),
+            (by_steps, "early stopping", step_grid, step_curves,
+             r"updates of gradient descent (less early stopping $\rightarrow$)")]:
+        ax.loglog(grid, curves[:, 0], label="training loss")
+        ax.loglog(grid, curves[:, 1], label="test loss")
+        marks[method] = ax.axvline(grid[0], color="C3", lw=1)
+        ax.set(xlabel=xlabel, title=method, ylabel="MSE")
+        ax.legend(fontsize=8)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+
     def render(log10_lam: float, method: str, steps: int):
+        """A degree-12 polynomial fitted to noisy points, with weight decay or early stopping, and its losses."""
         c = ridge(10.0 ** log10_lam) if method == "weight decay" else path[int(np.clip(steps, 0, 3000))]
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.6))
-        ax1.plot(x_plot, np.sin(3 * x_plot), "k--", lw=1, label="the target sin(3x)")
-        ax1.plot(x_plot, np.clip(V_plot @ c, -3, 3), "C0", label="degree-12 fit")
-        ax1.plot(x, y, "o", color="C1", ms=4, label=f"{n_fit} training points")
-        ax1.set(ylim=(-2.5, 2.5), xlabel="x", title=f"training MSE {mse(c, V, y):.3f}, test MSE {mse(c, V_new, y_new):.3g}")
-        ax1.legend(fontsize=7, loc="lower right")
-        if method == "weight decay":
-            ax2.loglog(lams, lam_curves[:, 0], label="training loss")
-            ax2.loglog(lams, lam_curves[:, 1], label="test loss")
-            ax2.axvline(10.0 ** log10_lam, color="C3", lw=1)
-            ax2.set(xlabel=r"penalty $\lambda$ (more regularization $\rightarrow$)", title="weight decay")
-        else:
-            ax2.loglog(step_grid, step_curves[:, 0], label="training loss")
-            ax2.loglog(step_grid, step_curves[:, 1], label="test loss")
-            ax2.axvline(max(steps, 1), color="C3", lw=1)
-            ax2.set(xlabel=r"updates of gradient descent (less early stopping $\rightarrow$)", title="early stopping")
-        ax2.set(ylabel="MSE")
-        ax2.legend(fontsize=8)
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+        fit.set_ydata(np.clip(V_plot @ c, -3, 3))
+        title1.set_text(f"training MSE {mse(c, V, y):.3f}, test MSE {mse(c, V_new, y_new):.3g}")
+        by_lam.set_visible(method == "weight decay")
+        by_steps.set_visible(method != "weight decay")
+        x_mark = 10.0 ** log10_lam if method == "weight decay" else max(steps, 1)
+        marks["weight decay" if method == "weight decay" else "early stopping"].set_xdata([x_mark, x_mark])
         return fig
 
     return Demo(render, log10_lam=Slider(-8.0, 1.0, -3.0, step=0.25), method=Choice(["weight decay", "early stopping"], "weight decay"),
