@@ -73,7 +73,7 @@ def descent(x, y, w0: float = -1.0, b0: float = 0.0) -> Demo:
     _pin_labels(fig, ax1.xaxis, ax1.yaxis, ax2.xaxis)  # ax2's y tick labels change with the data
 
     def render(eta: float, steps: int):
-        """Gradient descent's path on the error surface L(w, b) and its loss per update, for a learning rate and a number of updates.
+        """Gradient descent's path on the error surface L(w, b), and the loss at each update.
 
         Updates the figure built once (path, loss curve, title, warning) and returns it.
         """
@@ -96,8 +96,8 @@ def descent(x, y, w0: float = -1.0, b0: float = 0.0) -> Demo:
         warning.set_text(f"diverged at update {diverged}:\nthe learning rate is too large" if diverged else "")
         warning.set_visible(bool(diverged))
         loss_line.set_data(np.arange(len(losses)), losses)
-        n = max(len(losses) - 1, 1)
-        ax2.set_xlim(-0.05 * n, 1.05 * n)
+        n = len(losses) - 1  # autoscale's 5% margins; a lone point gets +-0.055, as autoscale gives it
+        ax2.set_xlim((-0.05 * n, 1.05 * n) if n else (-0.055, 0.055))
         lo = max(min(losses.min(), l_star), 1e-12)
         hi = max(losses.max(), l_star, lo)
         span = np.log10(hi / lo) if hi > lo else 1.0  # 5% margins in log space, like autoscale
@@ -143,7 +143,7 @@ def sigmoid_builder() -> Demo:
         return lo - 0.05 * span, hi + 0.05 * span
 
     def render(n: int, sharpness: float):
-        """A target curve and its approximation by a constant plus n sigmoids, with each sigmoid drawn below.
+        """A target curve, its fit by a constant plus n sigmoids, and each sigmoid below it.
 
         Updates the figure built once (curve, sigmoids, title, legend) and returns it.
         """

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from helpers.plots import notice
 from helpers.widgets import Choice, Demo, Slider
@@ -112,6 +113,9 @@ def optimizer_race(curvatures=(1.0, 100.0), theta0=(-9.0, 0.9)) -> Demo:
     legend = ax1.legend(loc="lower right", fontsize=8)
     ax2.set(xlabel="update $t$", ylabel=r"$L(\boldsymbol{\theta}^t)$", ylim=(1e-8, 1e4))
     ax2.set_yticks([1e-8, 1e-4, 1.0, 1e4])  # few log labels: each costs a mathtext layout
+    ax2.set_yticks([], minor=True)
+    ax1.yaxis.set_major_locator(MaxNLocator(5))  # few tick labels: drawing text is most of a redraw
+    ax2.xaxis.set_major_locator(MaxNLocator(4, integer=True))
     title2 = ax2.set_title("")
     notice(ax1, "every optimizer diverged:\nthe learning rate is too large")
     warning = ax1.texts[-1]
@@ -179,20 +183,22 @@ def critical_point(angle_deg: float = 30.0) -> Demo:
     ax1, ax2 = fig.subplots(1, 2, width_ratios=(1.1, 1))
     image = ax1.imshow(np.zeros(X.shape), origin="lower", extent=(-2, 2, -2, 2), cmap=bands, vmin=-1, vmax=1,
                        interpolation="nearest")  # white = no change
-    fig.colorbar(image, ax=ax1, shrink=0.8, format="%.1f", label=r"$L - L(\boldsymbol{\theta}')$")
+    bar = fig.colorbar(image, ax=ax1, shrink=0.8, format="%.1f", label=r"$L - L(\boldsymbol{\theta}')$")
+    bar.locator = MaxNLocator(5)  # few tick labels: drawing text is most of a redraw
     labels = []
     for k in range(2):
         ax1.annotate("", xy=1.6 * U[:, k], xytext=(0, 0), arrowprops=dict(arrowstyle="->", lw=1.2))
         labels.append(ax1.text(*(1.75 * U[:, k]), "", ha="center", fontsize=9))
     step_line = ax1.plot([0, 0], [0, 0], color="crimson", lw=2.5)[0]
     ax1.plot([0], [0], "ko", ms=5)
-    ax1.set(aspect="equal", xlabel=r"$\theta_1 - \theta_1'$", ylabel=r"$\theta_2 - \theta_2'$")
+    ax1.set(aspect="equal", xticks=[-2, -1, 0, 1, 2], yticks=[-2, -1, 0, 1, 2], xlabel=r"$\theta_1 - \theta_1'$", ylabel=r"$\theta_2 - \theta_2'$")
     title1 = ax1.set_title("")
     slices = [ax2.plot(t, 0.5 * t ** 2, label=f"along $\\mathbf{{u}}_{k + 1}$: $\\lambda_{k + 1} t^2 / 2$")[0]
               for k in range(2)]
     dot = ax2.plot([0], [0], "o", color="crimson", label="the step")[0]
     ax2.axhline(0, color="k", lw=0.6)
     ax2.set(xlabel="distance $t$ along the eigenvector", ylabel=r"$\Delta L$", xlim=(-2.2, 2.2), ylim=(-2.2, 2.2),
+            xticks=[-2, -1, 0, 1, 2], yticks=[-2, -1, 0, 1, 2],
             title="1-D slice along $\\mathbf{u}_1$: always a minimum")
     legend = ax2.legend(fontsize=8, loc="lower left")
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.3)
@@ -306,6 +312,10 @@ def regularization(n_fit: int = 15, noise: float = 0.2, seed: int = 0) -> Demo:
         marks[method] = ax.axvline(grid[0], color="C3", lw=1)
         ax.set(xlabel=xlabel, title=method, ylabel="MSE")
         ax.legend(fontsize=8)
+        for axis in (ax.xaxis, ax.yaxis):  # the limits never change: freeze the log ticks matplotlib picks
+            axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
+            axis.set_minor_locator(FixedLocator(axis.get_minorticklocs()))
+    ax1.xaxis.set_major_locator(MaxNLocator(5))  # few tick labels: drawing text is most of a redraw
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
 
     def render(log10_lam: float, method: str, steps: int):

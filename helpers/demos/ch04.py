@@ -7,8 +7,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from helpers.attention import scaled_dot_product_attention, sinusoidal_positions
-from helpers.plots import notice
-from helpers.widgets import Choice, Demo, Slider
+from helpers.widgets import Demo, Slider
 
 
 def explorer_inputs(words: list, d_model: int = 16, seed: int = 0):

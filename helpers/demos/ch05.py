@@ -2,6 +2,8 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from helpers.plots import notice
 from helpers.widgets import Demo, Slider
@@ -56,31 +58,74 @@ def beam_decoding(traces: dict, source: list, names: list) -> Demo:
     traces = {K: [tuple(np.asarray(a, dtype=float) for a in step) for step in tr] for K, tr in traces.items()}
     widths, n_steps = sorted(traces), min(len(tr) for tr in traces.values())
     S = len(source)
+    figures, frames = {}, {}  # one figure per beam width, made on first use; each frame's numbers and labels
+
+    def frame(K: int, step: int):
+        """What the figure shows for beam width ``K`` after ``step``: computed once, then looked up."""
+        if (K, step) not in frames:
+            prefixes, scores, attn = traces[K][step - 1]
+            best = int(np.argmax(scores))
+            finite = np.isfinite(scores)
+            texts = []
+            for k in range(len(scores)):
+                text = " ".join(names[int(t)] for t in prefixes[k] if names[int(t)] != "·")
+                texts.append(f"{text}   (log P = {scores[k]:.2f})" if finite[k] else "(empty)")
+            bars = np.where(finite, -scores, 0.0)
+            frames[K, step] = {
+                "image": attn[best][:, :S], "tokens": [names[int(t)] for t in prefixes[best]], "bars": bars,
+                "colours": ["green" if k == best else "C0" for k in range(len(scores))], "texts": texts,
+                "xmax": 1.05 * float(bars.max()) if len(bars) and bars.max() > 0 else 1.0}
+        return frames[K, step]
+
+    def figure(K: int):
+        """The figure for beam width ``K``: axes, image, one bar and one label per beam, made once."""
+        if K in figures:
+            return figures[K]
+        fig = Figure(figsize=(9, 3.4))
+        FigureCanvasAgg(fig)
+        if K not in traces:
+            ax = fig.subplots()
+            notice(ax, f"no beam of width {K} was recorded")
+            figures[K] = (fig, None)
+            return figures[K]
+        ax1, ax2 = fig.subplots(1, 2, width_ratios=(1, 1.2))
+        fig.subplots_adjust(left=0.085, right=0.98, bottom=0.17, top=0.89, wspace=0.07)
+        first = frame(K, 1)
+        image = ax1.imshow(first["image"], cmap="Greys", vmin=0, vmax=1, aspect="auto")
+        ax1.set(xticks=range(S), xticklabels=source, xlabel="input", ylabel="output so far (best prefix)")
+        ax1.grid(False)
+        # titles and x-labels at fixed places, so a draw need not measure tick labels to place them
+        ax1.set_title("cross-attention, last block", y=1.0)
+        ax1.xaxis.set_label_coords(0.5, -0.12)
+        n = len(first["bars"])
+        bars = ax2.barh(np.arange(n), first["bars"], color=first["colours"])
+        labels = [ax2.text(0.02, k, "", va="center", transform=ax2.get_yaxis_transform(), fontsize=9)
+                  for k in range(n)]
+        ax2.set(yticks=[], xlabel="\u2212log P of the prefix (shorter bar = more probable)", ylim=(n - 0.5, -0.5))
+        ax2.xaxis.set_label_coords(0.5, -0.12)
+        figures[K] = (fig, {"ax1": ax1, "ax2": ax2, "image": image, "bars": bars.patches, "labels": labels,
+                            "title": ax2.set_title("", y=1.0)})
+        return figures[K]
 
     def render(step: int, K: int):
-        if K not in traces:
-            fig, ax = plt.subplots()
-            notice(ax, f"no beam of width {K} was recorded")
+        """Beam search stepped token by token: the best prefix's cross-attention and every prefix in the beam."""
+        K = int(K) if float(K).is_integer() else K
+        fig, parts = figure(K)
+        if parts is None:
             return fig
         step = int(min(max(step, 1), n_steps))
-        prefixes, scores, attn = traces[K][step - 1]
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4), width_ratios=(1, 1.2))
-        best = int(np.argmax(scores))
-        tokens = [names[int(t)] for t in prefixes[best]]
-        ax1.imshow(attn[best][:, :S], cmap="Greys", vmin=0, vmax=1, aspect="auto")
-        ax1.set(xticks=range(S), xticklabels=source, yticks=range(len(tokens)), yticklabels=tokens,
-                xlabel="input", ylabel="output so far (best prefix)", title="cross-attention, last block")
-        ax1.grid(False)
-        finite = np.isfinite(scores)
-        shown = np.where(finite, scores, np.nan)
-        ax2.barh(np.arange(len(scores)), np.where(finite, -scores, 0), color=["green" if k == best else "C0" for k in range(len(scores))])
-        for k, s in enumerate(shown):
-            text = " ".join(names[int(t)] for t in prefixes[k] if names[int(t)] != "·")
-            ax2.text(0.02, k, f"{text}   (log P = {s:.2f})" if finite[k] else "(empty)", va="center",
-                     transform=ax2.get_yaxis_transform(), fontsize=9)
-        ax2.set(yticks=[], xlabel="$-\\log P$ of the prefix (shorter bar = more probable)",
-                title=f"beam of width K = {K} after step {step}", ylim=(len(scores) - 0.5, -0.5))
-        fig.tight_layout()
+        f = frame(K, step)
+        t = len(f["tokens"])
+        parts["image"].set_data(f["image"])
+        parts["image"].set_extent((-0.5, S - 0.5, t - 0.5, -0.5))
+        parts["ax1"].set(xlim=(-0.5, S - 0.5), ylim=(t - 0.5, -0.5))
+        parts["ax1"].set_yticks(range(t), labels=f["tokens"])
+        for bar, label, width, colour, text in zip(parts["bars"], parts["labels"], f["bars"], f["colours"], f["texts"]):
+            bar.set_width(width)
+            bar.set_facecolor(colour)
+            label.set_text(text)
+        parts["ax2"].set_xlim(0, f["xmax"])
+        parts["title"].set_text(f"beam of width K = {K} after step {step}")
         return fig
 
     return Demo(render, step=Slider(1, n_steps, min(4, n_steps), integer=True),
