@@ -25,7 +25,9 @@ def scaled_dot_product_attention(q, k, v, mask=None):
         scores = scores.masked_fill(~mask, float("-inf"))
     weights = torch.softmax(scores, dim=-1)  # each row sums to 1
     if mask is not None:
-        weights = weights.nan_to_num(0.0)  # fully masked rows: softmax of all -inf is NaN
+        weights = weights.nan_to_num(
+            0.0
+        )  # fully masked rows: softmax of all -inf is NaN
     return weights @ v, weights  # (..., Tq, d_v), (..., Tq, Tk)
 
 
@@ -43,7 +45,9 @@ class MultiHeadAttention(nn.Module):
         if d_model % h:
             raise ValueError(f"d_model={d_model} is not divisible by h={h}")
         self.d_model, self.h, self.d_k = d_model, h, d_model // h
-        self.in_proj_weight = nn.Parameter(torch.empty(3 * d_model, d_model))  # [W^q; W^k; W^v]
+        self.in_proj_weight = nn.Parameter(
+            torch.empty(3 * d_model, d_model)
+        )  # [W^q; W^k; W^v]
         self.in_proj_bias = nn.Parameter(torch.zeros(3 * d_model)) if bias else None
         self.out_proj = nn.Linear(d_model, d_model, bias=bias)
         nn.init.xavier_uniform_(self.in_proj_weight)
@@ -64,13 +68,17 @@ class MultiHeadAttention(nn.Module):
         key = query if key is None else key
         value = key if value is None else value
         W_q, W_k, W_v = self.in_proj_weight.chunk(3)  # each (D, D)
-        b_q, b_k, b_v = (None,) * 3 if self.in_proj_bias is None else self.in_proj_bias.chunk(3)
+        b_q, b_k, b_v = (
+            (None,) * 3 if self.in_proj_bias is None else self.in_proj_bias.chunk(3)
+        )
         q = self.split_heads(nn.functional.linear(query, W_q, b_q))  # (B, h, Tq, d_k)
         k = self.split_heads(nn.functional.linear(key, W_k, b_k))  # (B, h, Tk, d_k)
         v = self.split_heads(nn.functional.linear(value, W_v, b_v))  # (B, h, Tk, d_k)
         out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, h, Tq, d_k)
         B, _, Tq, _ = out.shape
-        out = out.transpose(1, 2).reshape(B, Tq, self.d_model)  # concatenate heads: (B, Tq, D)
+        out = out.transpose(1, 2).reshape(
+            B, Tq, self.d_model
+        )  # concatenate heads: (B, Tq, D)
         return self.out_proj(out), weights
 
 
@@ -80,7 +88,9 @@ def sinusoidal_positions(T: int, d_model: int, base: float = 10000.0) -> torch.T
     if d_model % 2:
         raise ValueError(f"d_model must be even, got {d_model}")
     t = torch.arange(T, dtype=torch.float32)[:, None]  # (T, 1)
-    freq = base ** (-torch.arange(0, d_model, 2, dtype=torch.float32) / d_model)  # (d_model/2,)
+    freq = base ** (
+        -torch.arange(0, d_model, 2, dtype=torch.float32) / d_model
+    )  # (d_model/2,)
     e = torch.zeros(T, d_model)
     e[:, 0::2] = torch.sin(t * freq)
     e[:, 1::2] = torch.cos(t * freq)

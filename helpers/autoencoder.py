@@ -35,14 +35,22 @@ class StackedMLP(nn.Module):
     def __init__(self, sizes, seeds):
         super().__init__()
         if len(sizes) < 2 or min(sizes) < 1:
-            raise ValueError(f"sizes must list at least two positive widths, got {sizes}")
+            raise ValueError(
+                f"sizes must list at least two positive widths, got {sizes}"
+            )
         self.sizes, seeds = list(sizes), _seeds(seeds)
         self.W, self.b = nn.ParameterList(), nn.ParameterList()
         gens = [torch.Generator().manual_seed(s) for s in seeds]
         for d_in, d_out in zip(sizes[:-1], sizes[1:]):
-            bound = 1 / math.sqrt(d_in)  # nn.Linear's default: U(-1/sqrt(d_in), 1/sqrt(d_in))
-            W = torch.stack([(torch.rand(d_in, d_out, generator=g) * 2 - 1) * bound for g in gens])
-            b = torch.stack([(torch.rand(1, d_out, generator=g) * 2 - 1) * bound for g in gens])
+            bound = 1 / math.sqrt(
+                d_in
+            )  # nn.Linear's default: U(-1/sqrt(d_in), 1/sqrt(d_in))
+            W = torch.stack(
+                [(torch.rand(d_in, d_out, generator=g) * 2 - 1) * bound for g in gens]
+            )
+            b = torch.stack(
+                [(torch.rand(1, d_out, generator=g) * 2 - 1) * bound for g in gens]
+            )
             self.W.append(nn.Parameter(W))  # (S, d_in, d_out)
             self.b.append(nn.Parameter(b))  # (S, 1, d_out)
 
@@ -52,7 +60,9 @@ class StackedMLP(nn.Module):
 
     def forward(self, x):  # (S, B, D_in)
         if x.ndim != 3 or x.shape[0] != self.S or x.shape[2] != self.sizes[0]:
-            raise ValueError(f"input must have shape (S={self.S}, B, {self.sizes[0]}), got {tuple(x.shape)}")
+            raise ValueError(
+                f"input must have shape (S={self.S}, B, {self.sizes[0]}), got {tuple(x.shape)}"
+            )
         for i, (W, b) in enumerate(zip(self.W, self.b)):
             x = torch.baddbmm(b, x, W)  # (S, B, D_out) = b + x @ W, member by member
             if i < len(self.W) - 1:
@@ -79,16 +89,24 @@ class AutoEncoder(nn.Module):
     ``linear=True`` drops the hidden layers and the sigmoid: ``z = W x + b``, ``x_hat = V z + c``.
     """
 
-    def __init__(self, D: int, hidden: int, d: int, seeds, code_sizes=None, linear: bool = False):
+    def __init__(
+        self, D: int, hidden: int, d: int, seeds, code_sizes=None, linear: bool = False
+    ):
         super().__init__()
         seeds = _seeds(seeds)
-        code_sizes = [d] * len(seeds) if code_sizes is None else [int(c) for c in code_sizes]
+        code_sizes = (
+            [d] * len(seeds) if code_sizes is None else [int(c) for c in code_sizes]
+        )
         if len(code_sizes) != len(seeds) or not all(1 <= c <= d for c in code_sizes):
-            raise ValueError(f"code_sizes must give one size in [1, {d}] per member, got {code_sizes}")
+            raise ValueError(
+                f"code_sizes must give one size in [1, {d}] per member, got {code_sizes}"
+            )
         self.D, self.d, self.linear = D, d, linear
         mid = [] if linear else [hidden]
         self.encoder = StackedMLP([D, *mid, self.code_width], seeds)
-        self.decoder = StackedMLP([d, *mid, D], [s + 10_000 for s in seeds])  # its own random stream
+        self.decoder = StackedMLP(
+            [d, *mid, D], [s + 10_000 for s in seeds]
+        )  # its own random stream
         mask = torch.arange(d) < torch.tensor(code_sizes)[:, None]  # (S, d)
         self.register_buffer("mask", mask[:, None, :].float())  # (S, 1, d)
 
@@ -117,7 +135,7 @@ def reparameterize(mu, logvar, generator=None):
 def gaussian_kl(mu, logvar):
     """KL(N(mu, diag exp(logvar)) || N(0, I)) = 1/2 sum_j (mu_j^2 + sigma_j^2 - log sigma_j^2 - 1),
     summed over the last axis."""
-    return 0.5 * (mu ** 2 + logvar.exp() - logvar - 1).sum(-1)
+    return 0.5 * (mu**2 + logvar.exp() - logvar - 1).sum(-1)
 
 
 class VAE(AutoEncoder):
@@ -129,8 +147,11 @@ class VAE(AutoEncoder):
 
     def encode(self, x):  # (S, B, D) -> mu, logvar: (S, B, d) each
         h = self.encoder(x)
-        mu, logvar = h[..., :self.d], h[..., self.d:]
-        return mu * self.mask, logvar * self.mask  # masked units: mu = 0, sigma = 1, KL = 0
+        mu, logvar = h[..., : self.d], h[..., self.d :]
+        return (
+            mu * self.mask,
+            logvar * self.mask,
+        )  # masked units: mu = 0, sigma = 1, KL = 0
 
     def forward(self, x, generator=None):
         mu, logvar = self.encode(x)
@@ -138,7 +159,9 @@ class VAE(AutoEncoder):
         return self.decode(z), mu, logvar
 
 
-def fit(model, loss_fn, X, seeds, steps: int, batch: int = 64, lr: float = 5e-3, inputs=None):
+def fit(
+    model, loss_fn, X, seeds, steps: int, batch: int = 64, lr: float = 5e-3, inputs=None
+):
     """Train every member with Adam on its own minibatches; return the loss per step, ``(steps, S)``.
 
     ``X``: (N, D) training data; ``seeds``: one per member. Each step member ``s`` draws ``batch``
@@ -149,14 +172,18 @@ def fit(model, loss_fn, X, seeds, steps: int, batch: int = 64, lr: float = 5e-3,
     if X.ndim != 2:
         raise ValueError(f"X must have shape (N, D), got {tuple(X.shape)}")
     if steps < 1 or not 1 <= batch <= len(X):
-        raise ValueError(f"need steps >= 1 and 1 <= batch <= N={len(X)}, got steps={steps}, batch={batch}")
+        raise ValueError(
+            f"need steps >= 1 and 1 <= batch <= N={len(X)}, got steps={steps}, batch={batch}"
+        )
     seeds = _seeds(seeds)
     S = len(seeds)
     gens = [torch.Generator().manual_seed(1_000 + s) for s in seeds]
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     history = torch.empty(steps, S)
     for step in range(steps):
-        idx = torch.stack([torch.randint(len(X), (batch,), generator=g) for g in gens])  # (S, B)
+        idx = torch.stack(
+            [torch.randint(len(X), (batch,), generator=g) for g in gens]
+        )  # (S, B)
         target = X[idx]  # (S, B, D)
         x = target if inputs is None else inputs(target, gens)
         loss = loss_fn(model, x, target, step)  # (S,)

@@ -21,7 +21,15 @@ import numpy as np
 import torch
 
 CORRECT, NOT_ATTEMPTED, WRONG = "correct", "not attempted", "wrong"
-_TRIVIAL_OPS = {"RESUME", "NOP", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST", "CACHE", "POP_TOP"}
+_TRIVIAL_OPS = {
+    "RESUME",
+    "NOP",
+    "LOAD_CONST",
+    "RETURN_VALUE",
+    "RETURN_CONST",
+    "CACHE",
+    "POP_TOP",
+}
 
 
 @dataclass
@@ -36,12 +44,18 @@ class Verdict:
         return self.message
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        colour = {CORRECT: "#1a7f37", NOT_ATTEMPTED: "#6e7781", WRONG: "#cf222e"}[self.status]
+        colour = {CORRECT: "#1a7f37", NOT_ATTEMPTED: "#6e7781", WRONG: "#cf222e"}[
+            self.status
+        ]
         body = html.escape(self.message).replace("\n", "<br>")
-        return ({"text/plain": self.message,
-                 "text/html": f'<div class="book-check" style="border-left:4px solid {colour};'
-                              f'padding-left:0.6em">{body}</div>'},
-                {"book_check": {"exercise": self.label, "status": self.status}})
+        return (
+            {
+                "text/plain": self.message,
+                "text/html": f'<div class="book-check" style="border-left:4px solid {colour};'
+                f'padding-left:0.6em">{body}</div>',
+            },
+            {"book_check": {"exercise": self.label, "status": self.status}},
+        )
 
 
 @dataclass
@@ -69,7 +83,10 @@ def _fmt(x, digits: int = 4) -> str:
         if x.numel() == 1:
             return f"{x.item():.{digits}g}" if x.is_floating_point() else str(x.item())
         flat = x.flatten()[:6]
-        items = ", ".join(f"{v:.{digits}g}" if x.is_floating_point() else str(v) for v in flat.tolist())
+        items = ", ".join(
+            f"{v:.{digits}g}" if x.is_floating_point() else str(v)
+            for v in flat.tolist()
+        )
         more = ", ..." if x.numel() > 6 else ""
         return f"tensor of shape {tuple(x.shape)}: [{items}{more}]"
     if isinstance(x, float):
@@ -83,12 +100,17 @@ def _to_tensor(got, expected: torch.Tensor):
         return got, None
     if got is None:
         return None, "returned None: did you forget the `return`?"
-    if isinstance(got, (np.ndarray, float, int, list, np.floating, np.integer)) and not isinstance(got, bool):
+    if isinstance(
+        got, (np.ndarray, float, int, list, np.floating, np.integer)
+    ) and not isinstance(got, bool):
         try:
             return torch.as_tensor(np.asarray(got), dtype=expected.dtype), None
         except (TypeError, ValueError):
             pass
-    return None, f"returned a {type(got).__name__}, expected a tensor of shape {tuple(expected.shape)}"
+    return (
+        None,
+        f"returned a {type(got).__name__}, expected a tensor of shape {tuple(expected.shape)}",
+    )
 
 
 def compare(expected, got, rtol: float = 1e-4, atol: float = 1e-6) -> str | None:
@@ -114,11 +136,20 @@ def compare(expected, got, rtol: float = 1e-4, atol: float = 1e-6) -> str | None
     if expected.is_floating_point() and not (t.is_floating_point() or t.is_complex()):
         return f"returned dtype {t.dtype}, expected a floating-point tensor ({expected.dtype})"
     if t.shape != expected.shape:
-        hint = " (same number of entries: a transpose, a reshape or the wrong axis?)" \
-            if t.numel() == expected.numel() else ""
-        return f"returned shape {tuple(t.shape)}, expected {tuple(expected.shape)}{hint}"
+        hint = (
+            " (same number of entries: a transpose, a reshape or the wrong axis?)"
+            if t.numel() == expected.numel()
+            else ""
+        )
+        return (
+            f"returned shape {tuple(t.shape)}, expected {tuple(expected.shape)}{hint}"
+        )
     t = t.detach().to(expected.dtype) if expected.is_floating_point() else t.detach()
-    if t.is_floating_point() and not torch.isfinite(t).all() and torch.isfinite(expected).all():
+    if (
+        t.is_floating_point()
+        and not torch.isfinite(t).all()
+        and torch.isfinite(expected).all()
+    ):
         return "returned NaN or infinite values (a division by zero, or the log of 0?)"
     if expected.is_floating_point():
         if torch.allclose(t, expected, rtol=rtol, atol=atol, equal_nan=True):
@@ -135,16 +166,27 @@ def _generic_mistake(expected, got) -> str | None:
         g = torch.as_tensor(got, dtype=torch.float64).detach()
     except (TypeError, ValueError, RuntimeError):
         return None
-    if e.shape != g.shape or e.numel() == 0 or not torch.isfinite(g).all() or e.abs().max() < 1e-12:
+    if (
+        e.shape != g.shape
+        or e.numel() == 0
+        or not torch.isfinite(g).all()
+        or e.abs().max() < 1e-12
+    ):
         return None
     if torch.allclose(g, -e, rtol=1e-4, atol=1e-8):
         return "the sign is flipped"
     mask = e.abs() > 1e-8 * e.abs().max()
     ratio = g[mask] / e[mask]
-    if ratio.numel() and torch.allclose(ratio, ratio[0].expand_as(ratio), rtol=1e-4) and \
-            torch.allclose(g[~mask], torch.zeros((), dtype=g.dtype), atol=1e-8) and abs(ratio[0].item() - 1) > 1e-3:
-        return f"every value is {ratio[0].item():.4g} times the expected one: a missing or extra factor " \
-               "(a sum instead of a mean, or the reverse?)"
+    if (
+        ratio.numel()
+        and torch.allclose(ratio, ratio[0].expand_as(ratio), rtol=1e-4)
+        and torch.allclose(g[~mask], torch.zeros((), dtype=g.dtype), atol=1e-8)
+        and abs(ratio[0].item() - 1) > 1e-3
+    ):
+        return (
+            f"every value is {ratio[0].item():.4g} times the expected one: a missing or extra factor "
+            "(a sum instead of a mean, or the reverse?)"
+        )
     return None
 
 
@@ -156,10 +198,23 @@ class Checker:
     learner's output equals that wrong answer's, the hint is what the checker says.
     """
 
-    def __init__(self, label: str, reference, cases, mistakes: dict | None = None, hint: str = "",
-                 rtol: float = 1e-4, atol: float = 1e-6):
+    def __init__(
+        self,
+        label: str,
+        reference,
+        cases,
+        mistakes: dict | None = None,
+        hint: str = "",
+        rtol: float = 1e-4,
+        atol: float = 1e-6,
+    ):
         self.label, self.reference, self._cases = label, reference, cases
-        self.mistakes, self.hint, self.rtol, self.atol = dict(mistakes or {}), hint, rtol, atol
+        self.mistakes, self.hint, self.rtol, self.atol = (
+            dict(mistakes or {}),
+            hint,
+            rtol,
+            atol,
+        )
 
     def cases(self) -> list:
         return self._cases() if callable(self._cases) else list(self._cases)
@@ -168,25 +223,45 @@ class Checker:
         """Judge ``fn`` without displaying anything."""
         name = getattr(fn, "__name__", "your function")
         if not callable(fn):
-            return Verdict(self.label, WRONG, f"{self.label}: expected a function, got a {type(fn).__name__}.")
+            return Verdict(
+                self.label,
+                WRONG,
+                f"{self.label}: expected a function, got a {type(fn).__name__}.",
+            )
         if is_stub(fn):
-            return Verdict(self.label, NOT_ATTEMPTED,
-                           f"{self.label}: not attempted yet. Fill in `{name}` above, then run this cell again.")
+            return Verdict(
+                self.label,
+                NOT_ATTEMPTED,
+                f"{self.label}: not attempted yet. Fill in `{name}` above, then run this cell again.",
+            )
         cases = self.cases()
         for case in cases:
             expected = self.reference(*_clone(case.args), **case.kwargs)
             try:
                 got = fn(*_clone(case.args), **case.kwargs)
             except NotImplementedError:
-                return Verdict(self.label, NOT_ATTEMPTED,
-                               f"{self.label}: not attempted yet. Fill in `{name}` above, then run this cell again.")
-            except Exception as err:  # the learner's code failed: say how, without a traceback
+                return Verdict(
+                    self.label,
+                    NOT_ATTEMPTED,
+                    f"{self.label}: not attempted yet. Fill in `{name}` above, then run this cell again.",
+                )
+            except (
+                Exception
+            ) as err:  # the learner's code failed: say how, without a traceback
                 msg = str(err).strip().splitlines()[0][:160] if str(err).strip() else ""
-                return self._wrong(case, f"`{name}` raised {type(err).__name__}" + (f": {msg}" if msg else ""))
+                return self._wrong(
+                    case,
+                    f"`{name}` raised {type(err).__name__}"
+                    + (f": {msg}" if msg else ""),
+                )
             problem = compare(expected, got, self.rtol, self.atol)
             if problem:
                 return self._wrong(case, problem, got, expected)
-        return Verdict(self.label, CORRECT, f"{self.label}: correct. `{name}` passed all {len(cases)} cases.")
+        return Verdict(
+            self.label,
+            CORRECT,
+            f"{self.label}: correct. `{name}` passed all {len(cases)} cases.",
+        )
 
     def _wrong(self, case, problem, got=None, expected=None) -> Verdict:
         hint = self._diagnose(case, got, expected) if got is not None else None
@@ -199,11 +274,23 @@ class Checker:
     def _diagnose(self, case, got, expected) -> str | None:
         for hint, wrong in self.mistakes.items():
             try:
-                if compare(wrong(*_clone(case.args), **case.kwargs), got, self.rtol, self.atol) is None:
+                if (
+                    compare(
+                        wrong(*_clone(case.args), **case.kwargs),
+                        got,
+                        self.rtol,
+                        self.atol,
+                    )
+                    is None
+                ):
                     return hint
             except Exception:
                 continue
-        generic = _generic_mistake(expected, got) if isinstance(expected, (torch.Tensor, float, int)) else None
+        generic = (
+            _generic_mistake(expected, got)
+            if isinstance(expected, (torch.Tensor, float, int))
+            else None
+        )
         return f"{generic}. {self.hint}".strip() if generic else None
 
     def check(self, fn) -> Verdict:
@@ -221,21 +308,38 @@ class NumberChecker:
 
     def verdict(self, value) -> Verdict:
         if value is ... or value is None:
-            return Verdict(self.label, NOT_ATTEMPTED,
-                           f"{self.label}: not attempted yet. Replace `...` with {self.what}, then run again.")
+            return Verdict(
+                self.label,
+                NOT_ATTEMPTED,
+                f"{self.label}: not attempted yet. Replace `...` with {self.what}, then run again.",
+            )
         try:
             v = float(value)
         except (TypeError, ValueError):
-            return Verdict(self.label, WRONG, f"{self.label}: expected a number ({self.what}), "
-                                              f"got a {type(value).__name__}.")
+            return Verdict(
+                self.label,
+                WRONG,
+                f"{self.label}: expected a number ({self.what}), "
+                f"got a {type(value).__name__}.",
+            )
         if not math.isfinite(v):
-            return Verdict(self.label, WRONG, f"{self.label}: {self.what} came out as {v}: the run diverged?")
+            return Verdict(
+                self.label,
+                WRONG,
+                f"{self.label}: {self.what} came out as {v}: the run diverged?",
+            )
         if self.lo <= v <= self.hi:
-            return Verdict(self.label, CORRECT, f"{self.label}: correct. {v:.4g} lies in the range the "
-                                                f"chapter's runs give ({self.lo:g} to {self.hi:g}).")
+            return Verdict(
+                self.label,
+                CORRECT,
+                f"{self.label}: correct. {v:.4g} lies in the range the "
+                f"chapter's runs give ({self.lo:g} to {self.hi:g}).",
+            )
         side = "below" if v < self.lo else "above"
         text = f"{self.label}: wrong: {v:.4g} is {side} the range the chapter's runs give ({self.lo:g} to {self.hi:g})."
-        return Verdict(self.label, WRONG, text + (f"\nHint: {self.hint}" if self.hint else ""))
+        return Verdict(
+            self.label, WRONG, text + (f"\nHint: {self.hint}" if self.hint else "")
+        )
 
     def check(self, value) -> Verdict:
         return _show(self.verdict(value))

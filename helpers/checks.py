@@ -3,7 +3,9 @@
 import torch
 
 
-def assert_close(actual, expected, name: str, rtol: float | None = None, atol: float | None = None):
+def assert_close(
+    actual, expected, name: str, rtol: float | None = None, atol: float | None = None
+):
     """Assert ``actual`` matches the reference ``expected`` (``torch.testing.assert_close``), then say so.
 
     Prints one line such as ``ok: our gradient matches autograd``; the printed text carries no
@@ -11,9 +13,16 @@ def assert_close(actual, expected, name: str, rtol: float | None = None, atol: f
     """
     actual, expected = torch.as_tensor(actual), torch.as_tensor(expected)
     if actual.shape != expected.shape:
-        raise AssertionError(f"{name}: shape {tuple(actual.shape)} vs reference {tuple(expected.shape)}")
-    torch.testing.assert_close(actual, expected.to(actual.dtype), rtol=rtol, atol=atol,
-                               msg=lambda m: f"{name}: {m}")
+        raise AssertionError(
+            f"{name}: shape {tuple(actual.shape)} vs reference {tuple(expected.shape)}"
+        )
+    torch.testing.assert_close(
+        actual,
+        expected.to(actual.dtype),
+        rtol=rtol,
+        atol=atol,
+        msg=lambda m: f"{name}: {m}",
+    )
     print(f"ok: {name}")
 
 

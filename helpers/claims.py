@@ -52,7 +52,11 @@ def measured(text: str) -> None:
     Use ``print`` for what is the same on every CPU (checks, shapes, counts, closed forms) and
     this for what training produced.
     """
-    _display(text, f'<pre class="book-measured">{html.escape(text)}</pre>', {"book_measured": True})
+    _display(
+        text,
+        f'<pre class="book-measured">{html.escape(text)}</pre>',
+        {"book_measured": True},
+    )
 
 
 # ---------------------------------------------------------------- predicates that explain themselves
@@ -79,63 +83,91 @@ def _fmt(v: float) -> str:
 
 def above(a: str, b: str, margin: float = 0.0) -> Predicate:
     """Every seed of arm ``a`` lies above every seed of arm ``b`` by more than ``margin``."""
-    return Predicate(lambda x: min(x[a]) > max(x[b]) + margin,
-                     lambda x: f"arm {a!r}'s worst seed {_fmt(min(x[a]))} is not above arm {b!r}'s "
-                               f"best seed {_fmt(max(x[b]))}" + (f" + margin {margin:g}" if margin else ""),
-                     f"min({a}) > max({b})" + (f" + {margin:g}" if margin else ""))
+    return Predicate(
+        lambda x: min(x[a]) > max(x[b]) + margin,
+        lambda x: (
+            f"arm {a!r}'s worst seed {_fmt(min(x[a]))} is not above arm {b!r}'s "
+            f"best seed {_fmt(max(x[b]))}" + (f" + margin {margin:g}" if margin else "")
+        ),
+        f"min({a}) > max({b})" + (f" + {margin:g}" if margin else ""),
+    )
 
 
 def below(a: str, b: str, margin: float = 0.0) -> Predicate:
     """Every seed of arm ``a`` lies below every seed of arm ``b`` by more than ``margin``."""
-    return Predicate(lambda x: max(x[a]) < min(x[b]) - margin,
-                     lambda x: f"arm {a!r}'s worst seed {_fmt(max(x[a]))} is not below arm {b!r}'s "
-                               f"best seed {_fmt(min(x[b]))}" + (f" - margin {margin:g}" if margin else ""),
-                     f"max({a}) < min({b})" + (f" - {margin:g}" if margin else ""))
+    return Predicate(
+        lambda x: max(x[a]) < min(x[b]) - margin,
+        lambda x: (
+            f"arm {a!r}'s worst seed {_fmt(max(x[a]))} is not below arm {b!r}'s "
+            f"best seed {_fmt(min(x[b]))}" + (f" - margin {margin:g}" if margin else "")
+        ),
+        f"max({a}) < min({b})" + (f" - {margin:g}" if margin else ""),
+    )
 
 
 def mean_above(a: str, b: str, margin: float = 0.0) -> Predicate:
     """The mean of arm ``a`` exceeds the mean of arm ``b`` by more than ``margin``."""
-    return Predicate(lambda x: np.mean(x[a]) > np.mean(x[b]) + margin,
-                     lambda x: f"arm {a!r}'s mean {_fmt(np.mean(x[a]))} is not above arm {b!r}'s mean "
-                               f"{_fmt(np.mean(x[b]))}" + (f" + margin {margin:g}" if margin else ""),
-                     f"mean({a}) > mean({b})" + (f" + {margin:g}" if margin else ""))
+    return Predicate(
+        lambda x: np.mean(x[a]) > np.mean(x[b]) + margin,
+        lambda x: (
+            f"arm {a!r}'s mean {_fmt(np.mean(x[a]))} is not above arm {b!r}'s mean "
+            f"{_fmt(np.mean(x[b]))}" + (f" + margin {margin:g}" if margin else "")
+        ),
+        f"mean({a}) > mean({b})" + (f" + {margin:g}" if margin else ""),
+    )
 
 
 def mean_below(a: str, b: str, margin: float = 0.0) -> Predicate:
     """The mean of arm ``a`` is below the mean of arm ``b`` by more than ``margin``."""
-    return Predicate(lambda x: np.mean(x[a]) < np.mean(x[b]) - margin,
-                     lambda x: f"arm {a!r}'s mean {_fmt(np.mean(x[a]))} is not below arm {b!r}'s mean "
-                               f"{_fmt(np.mean(x[b]))}" + (f" - margin {margin:g}" if margin else ""),
-                     f"mean({a}) < mean({b})" + (f" - {margin:g}" if margin else ""))
+    return Predicate(
+        lambda x: np.mean(x[a]) < np.mean(x[b]) - margin,
+        lambda x: (
+            f"arm {a!r}'s mean {_fmt(np.mean(x[a]))} is not below arm {b!r}'s mean "
+            f"{_fmt(np.mean(x[b]))}" + (f" - margin {margin:g}" if margin else "")
+        ),
+        f"mean({a}) < mean({b})" + (f" - {margin:g}" if margin else ""),
+    )
 
 
 def within(a: str, b: str, tol: float) -> Predicate:
     """Every seed of arm ``a`` lies within ``tol`` of arm ``b``'s mean (no worse, no better)."""
-    return Predicate(lambda x: max(abs(v - np.mean(x[b])) for v in x[a]) <= tol,
-                     lambda x: f"arm {a!r} strays {_fmt(max(abs(v - np.mean(x[b])) for v in x[a]))} from arm "
-                               f"{b!r}'s mean {_fmt(np.mean(x[b]))}, more than {tol:g}",
-                     f"|{a} - mean({b})| <= {tol:g}")
+    return Predicate(
+        lambda x: max(abs(v - np.mean(x[b])) for v in x[a]) <= tol,
+        lambda x: (
+            f"arm {a!r} strays {_fmt(max(abs(v - np.mean(x[b])) for v in x[a]))} from arm "
+            f"{b!r}'s mean {_fmt(np.mean(x[b]))}, more than {tol:g}"
+        ),
+        f"|{a} - mean({b})| <= {tol:g}",
+    )
 
 
 def at_least(a: str, value: float) -> Predicate:
     """Every seed of arm ``a`` reaches at least ``value``."""
-    return Predicate(lambda x: min(x[a]) >= value,
-                     lambda x: f"arm {a!r}'s worst seed {_fmt(min(x[a]))} is below {value:g}",
-                     f"min({a}) >= {value:g}")
+    return Predicate(
+        lambda x: min(x[a]) >= value,
+        lambda x: f"arm {a!r}'s worst seed {_fmt(min(x[a]))} is below {value:g}",
+        f"min({a}) >= {value:g}",
+    )
 
 
 def at_most(a: str, value: float) -> Predicate:
     """Every seed of arm ``a`` stays at most ``value``."""
-    return Predicate(lambda x: max(x[a]) <= value,
-                     lambda x: f"arm {a!r}'s worst seed {_fmt(max(x[a]))} is above {value:g}",
-                     f"max({a}) <= {value:g}")
+    return Predicate(
+        lambda x: max(x[a]) <= value,
+        lambda x: f"arm {a!r}'s worst seed {_fmt(max(x[a]))} is above {value:g}",
+        f"max({a}) <= {value:g}",
+    )
 
 
 def all_of(*parts: Predicate) -> Predicate:
     """Every part holds; a failure names the first part that broke."""
+
     def why(x):
         return "; ".join(p.explain(x) for p in parts if not p(x))
-    return Predicate(lambda x: all(p(x) for p in parts), why, " and ".join(p.describe for p in parts))
+
+    return Predicate(
+        lambda x: all(p(x) for p in parts), why, " and ".join(p.describe for p in parts)
+    )
 
 
 # ---------------------------------------------------------------- the recorder
@@ -143,10 +175,14 @@ def all_of(*parts: Predicate) -> Predicate:
 
 def _as_arms(arms: dict) -> dict:
     if not isinstance(arms, dict):
-        raise ClaimError(f"arms must be a dict name -> one value per seed, got {type(arms).__name__}")
+        raise ClaimError(
+            f"arms must be a dict name -> one value per seed, got {type(arms).__name__}"
+        )
     if len(arms) < MIN_ARMS:
-        raise ClaimError(f"a claim needs at least {MIN_ARMS} arms (the claim and its control or "
-                         f"baseline); got {list(arms)}")
+        raise ClaimError(
+            f"a claim needs at least {MIN_ARMS} arms (the claim and its control or "
+            f"baseline); got {list(arms)}"
+        )
     out = {}
     for name, values in arms.items():
         try:
@@ -154,8 +190,10 @@ def _as_arms(arms: dict) -> dict:
         except (TypeError, ValueError):
             raise ClaimError(f"arm {name!r} must hold numbers, one per seed") from None
         if len(vals) < MIN_SEEDS:
-            raise ClaimError(f"arm {name!r} has {len(vals)} value(s); a claim needs at least "
-                             f"{MIN_SEEDS} seeds an arm")
+            raise ClaimError(
+                f"arm {name!r} has {len(vals)} value(s); a claim needs at least "
+                f"{MIN_SEEDS} seeds an arm"
+            )
         if not all(math.isfinite(v) for v in vals):
             raise ClaimError(f"arm {name!r} has a NaN or infinite value: {vals}")
         out[str(name)] = vals
@@ -173,13 +211,23 @@ def cannot_fail(holds, arms: dict) -> bool:
 
 
 def _table(arms: dict) -> tuple[str, str]:
-    rows = [(n, np.mean(v), np.std(v), ", ".join(_fmt(x) for x in v)) for n, v in arms.items()]
+    rows = [
+        (n, np.mean(v), np.std(v), ", ".join(_fmt(x) for x in v))
+        for n, v in arms.items()
+    ]
     width = max(len(n) for n in arms)
-    text = "\n".join(f"  {n:<{width}}  mean {_fmt(m):>8}  sd {_fmt(s):>8}  seeds: {vs}" for n, m, s, vs in rows)
-    cells = "".join(f"<tr><td>{html.escape(n)}</td><td>{_fmt(m)}</td><td>{_fmt(s)}</td><td>{vs}</td></tr>"
-                    for n, m, s, vs in rows)
-    table = ("<table><thead><tr><th>arm</th><th>mean</th><th>sd</th><th>per seed</th></tr></thead>"
-             f"<tbody>{cells}</tbody></table>")
+    text = "\n".join(
+        f"  {n:<{width}}  mean {_fmt(m):>8}  sd {_fmt(s):>8}  seeds: {vs}"
+        for n, m, s, vs in rows
+    )
+    cells = "".join(
+        f"<tr><td>{html.escape(n)}</td><td>{_fmt(m)}</td><td>{_fmt(s)}</td><td>{vs}</td></tr>"
+        for n, m, s, vs in rows
+    )
+    table = (
+        "<table><thead><tr><th>arm</th><th>mean</th><th>sd</th><th>per seed</th></tr></thead>"
+        f"<tbody>{cells}</tbody></table>"
+    )
     return text, table
 
 
@@ -194,24 +242,43 @@ class Recorder:
         """Check, show, assert and record one claim (its record goes to ``self.claims``)."""
         arms = _as_arms(arms)
         if not callable(holds):
-            raise ClaimError("holds must be a function of the arms, such as claims.above('A', 'B')")
+            raise ClaimError(
+                "holds must be a function of the arms, such as claims.above('A', 'B')"
+            )
         if cannot_fail(holds, arms):
-            raise ClaimError(f"claim {text!r} cannot fail: it still holds with any two arms' values "
-                             "swapped, so it tests no arm against another (compare an arm with its control)")
+            raise ClaimError(
+                f"claim {text!r} cannot fail: it still holds with any two arms' values "
+                "swapped, so it tests no arm against another (compare an arm with its control)"
+            )
         ok = bool(holds(arms))
         anchor = f"claim-{self.chapter}-{len(self.claims) + 1}"  # the Results page links here
-        record = {"chapter": self.chapter, "text": text, "arms": arms, "holds": ok, "source": source,
-                  "test": getattr(holds, "describe", None), "anchor": anchor}
+        record = {
+            "chapter": self.chapter,
+            "text": text,
+            "arms": arms,
+            "holds": ok,
+            "source": source,
+            "test": getattr(holds, "describe", None),
+            "anchor": anchor,
+        }
         self.claims.append(record)
         plain, table = _table(arms)
         verdict = "holds" if ok else "FAILS"
         cite = f" ({source})" if source else ""
-        _display(f"claim {verdict}: {text}{cite}\n{plain}",
-                 f'<div class="book-claim" id="{anchor}"><p><b>Claim {verdict}:</b> {html.escape(text)}'
-                 f"{html.escape(cite)}</p>{table}</div>",
-                 {"book_measured": True, "book_claim": record})
+        _display(
+            f"claim {verdict}: {text}{cite}\n{plain}",
+            f'<div class="book-claim" id="{anchor}"><p><b>Claim {verdict}:</b> {html.escape(text)}'
+            f"{html.escape(cite)}</p>{table}</div>",
+            {"book_measured": True, "book_claim": record},
+        )
         if not ok:
-            why = holds.explain(arms) if isinstance(holds, Predicate) else \
-                "; ".join(f"arm {n!r}: {', '.join(_fmt(x) for x in v)}" for n, v in arms.items())
+            why = (
+                holds.explain(arms)
+                if isinstance(holds, Predicate)
+                else "; ".join(
+                    f"arm {n!r}: {', '.join(_fmt(x) for x in v)}"
+                    for n, v in arms.items()
+                )
+            )
             raise AssertionError(f"claim does not hold: {text}: {why}")
         print(f"claim holds: {text}")

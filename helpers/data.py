@@ -32,7 +32,9 @@ def windows(series, n_past: int) -> tuple[torch.Tensor, torch.Tensor]:
     if s.ndim != 1:
         raise ValueError(f"series must be one-dimensional, got shape {tuple(s.shape)}")
     if not 1 <= n_past < len(s):
-        raise ValueError(f"n_past must be in [1, {len(s) - 1}] for a series of {len(s)} days, got {n_past}")
+        raise ValueError(
+            f"n_past must be in [1, {len(s) - 1}] for a series of {len(s)} days, got {n_past}"
+        )
     X = s.unfold(0, n_past, 1)[:-1]  # (N, n_past)
     y = s[n_past:]  # (N,)
     return X, y
@@ -57,8 +59,9 @@ def digits(test_fraction: float = 0.25, seed: int = 0):
     d = load_digits()
     X = torch.tensor(d.images / 16.0, dtype=torch.float32).unsqueeze(1)  # (N, 1, 8, 8)
     y = torch.tensor(d.target, dtype=torch.int64)
-    i_tr, i_te = train_test_split(np.arange(len(y)), test_size=test_fraction, random_state=seed,
-                                  stratify=d.target)
+    i_tr, i_te = train_test_split(
+        np.arange(len(y)), test_size=test_fraction, random_state=seed, stratify=d.target
+    )
     return X[i_tr], y[i_tr], X[i_te], y[i_te]
 
 
@@ -76,4 +79,6 @@ def rotated_moons(n: int, angle_deg: float = 0.0, seed: int = 0, noise: float = 
     X = X - np.array([0.5, 0.25])  # the two moons' common centre
     a = np.deg2rad(angle_deg)
     R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    return torch.tensor(X @ R.T, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)
+    return torch.tensor(X @ R.T, dtype=torch.float32), torch.tensor(
+        y, dtype=torch.int64
+    )

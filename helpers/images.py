@@ -22,8 +22,9 @@ def shift(x: torch.Tensor, dy: int, dx: int) -> torch.Tensor:
     if abs(dy) >= H or abs(dx) >= W:
         return torch.zeros_like(x)
     out = torch.zeros_like(x)
-    out[:, :, max(dy, 0):H + min(dy, 0), max(dx, 0):W + min(dx, 0)] = \
-        x[:, :, max(-dy, 0):H + min(-dy, 0), max(-dx, 0):W + min(-dx, 0)]
+    out[:, :, max(dy, 0) : H + min(dy, 0), max(dx, 0) : W + min(dx, 0)] = x[
+        :, :, max(-dy, 0) : H + min(-dy, 0), max(-dx, 0) : W + min(-dx, 0)
+    ]
     return out
 
 
@@ -49,10 +50,16 @@ def affine(x: torch.Tensor, degrees=0.0, scale=1.0, shift=None) -> torch.Tensor:
     else:
         d = torch.as_tensor(shift, dtype=x.dtype)
         if d.shape not in ((2,), (B, 2)):
-            raise ValueError(f"shift must be one (dy, dx) pair or a tensor of shape ({B}, 2), got {tuple(d.shape)}")
+            raise ValueError(
+                f"shift must be one (dy, dx) pair or a tensor of shape ({B}, 2), got {tuple(d.shape)}"
+            )
         d = d.expand(B, 2)
-        ty, tx = -2 * d[:, 0] / H, -2 * d[:, 1] / W          # a pixel is 2 / H in grid units
+        ty, tx = -2 * d[:, 0] / H, -2 * d[:, 1] / W  # a pixel is 2 / H in grid units
     # theta maps output coordinates to input coordinates (y points down in image rows)
-    theta = torch.stack([torch.stack([cos, -sin, tx], 1), torch.stack([sin, cos, ty], 1)], 1)  # (B, 2, 3)
+    theta = torch.stack(
+        [torch.stack([cos, -sin, tx], 1), torch.stack([sin, cos, ty], 1)], 1
+    )  # (B, 2, 3)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    return F.grid_sample(
+        x, grid, mode="bilinear", padding_mode="zeros", align_corners=False
+    )

@@ -6,13 +6,29 @@ import numpy as np
 
 def notice(ax, text: str) -> None:
     """Write a boxed message in the middle of ``ax``: how a demo says "this setting breaks"."""
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", wrap=True,
-            fontsize=11, color="darkred", zorder=10,
-            bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred", alpha=0.9))
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        wrap=True,
+        fontsize=11,
+        color="darkred",
+        zorder=10,
+        bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred", alpha=0.9),
+    )
 
 
-def loss_curves(curves: dict, ax=None, xlabel: str = "update", ylabel: str = "loss",
-                logy: bool = True, smooth: int = 1):
+def loss_curves(
+    curves: dict,
+    ax=None,
+    xlabel: str = "update",
+    ylabel: str = "loss",
+    logy: bool = True,
+    smooth: int = 1,
+):
     """Plot named loss curves ``{label: values}`` (or ``{label: (steps, values)}``) on one axes.
 
     ``smooth > 1`` draws a running mean over that many points, for noisy mini-batch losses.
@@ -24,7 +40,7 @@ def loss_curves(curves: dict, ax=None, xlabel: str = "update", ylabel: str = "lo
         values = np.asarray(values, dtype=float)
         if smooth > 1 and len(values) >= smooth:
             values = np.convolve(values, np.ones(smooth) / smooth, mode="valid")
-            steps = np.asarray(steps)[smooth - 1:]
+            steps = np.asarray(steps)[smooth - 1 :]
         ax.plot(steps, values, label=label)
     if logy:
         ax.set_yscale("log")

@@ -30,13 +30,15 @@ class Block(nn.Module):
         self.ffn = nn.Sequential(nn.Linear(D, d_ff), nn.GELU(), nn.Linear(d_ff, D))
         self.norm1, self.norm2 = nn.LayerNorm(D), nn.LayerNorm(D)
 
-    def forward(self, x, mask=None):                       # x: (B, T, D); mask broadcasts to (B, h, T, T)
+    def forward(self, x, mask=None):  # x: (B, T, D); mask broadcasts to (B, h, T, T)
         z = self.norm1(x)
         u = x + self.self_attn(z, z, z, mask)[0]
         return u + self.ffn(self.norm2(u))
 
 
-def copy_to_torch(block: Block, ref: nn.TransformerEncoderLayer) -> nn.TransformerEncoderLayer:
+def copy_to_torch(
+    block: Block, ref: nn.TransformerEncoderLayer
+) -> nn.TransformerEncoderLayer:
     """Load ``block``'s weights into PyTorch's own layer (built with ``dropout=0``); return it."""
     ref.self_attn.load_state_dict(block.self_attn.state_dict())
     ref.linear1.load_state_dict(block.ffn[0].state_dict())
@@ -54,19 +56,44 @@ class TinyTransformer(nn.Module):
     (B, T, D); ``logits`` turns them into scores over the vocabulary (B, T, V).
     """
 
-    def __init__(self, V: int, D: int = 32, h: int = 2, d_ff: int = 64, n_layers: int = 2,
-                 T_max: int = 32, causal: bool = False, n_segments: int = 2, pad_id: int | None = None):
+    def __init__(
+        self,
+        V: int,
+        D: int = 32,
+        h: int = 2,
+        d_ff: int = 64,
+        n_layers: int = 2,
+        T_max: int = 32,
+        causal: bool = False,
+        n_segments: int = 2,
+        pad_id: int | None = None,
+    ):
         super().__init__()
-        for name, value in [("V", V), ("D", D), ("h", h), ("d_ff", d_ff), ("n_layers", n_layers), ("T_max", T_max)]:
+        for name, value in [
+            ("V", V),
+            ("D", D),
+            ("h", h),
+            ("d_ff", d_ff),
+            ("n_layers", n_layers),
+            ("T_max", T_max),
+        ]:
             if int(value) < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value}")
-        self.V, self.D, self.T_max, self.causal, self.pad_id = V, D, T_max, causal, pad_id
-        self.tok = nn.Embedding(V, D)                        # E: one row per token
-        self.pos = nn.Embedding(T_max, D)                    # learned positions, as in BERT and GPT
-        self.seg = nn.Embedding(n_segments, D)               # sentence A or B (BERT's segment embedding)
+        self.V, self.D, self.T_max, self.causal, self.pad_id = (
+            V,
+            D,
+            T_max,
+            causal,
+            pad_id,
+        )
+        self.tok = nn.Embedding(V, D)  # E: one row per token
+        self.pos = nn.Embedding(T_max, D)  # learned positions, as in BERT and GPT
+        self.seg = nn.Embedding(
+            n_segments, D
+        )  # sentence A or B (BERT's segment embedding)
         self.blocks = nn.ModuleList(Block(D, h, d_ff) for _ in range(n_layers))
         self.norm = nn.LayerNorm(D)
-        self.head = nn.Linear(D, V)                          # the linear layer that predicts tokens
+        self.head = nn.Linear(D, V)  # the linear layer that predicts tokens
         for emb in (self.tok, self.pos, self.seg):
             nn.init.normal_(emb.weight, std=0.1)
 
@@ -78,13 +105,19 @@ class TinyTransformer(nn.Module):
         if T > self.T_max:
             raise ValueError(f"sequence length {T} exceeds T_max = {self.T_max}")
         if tokens.min() < 0 or tokens.max() >= self.V:
-            raise ValueError(f"token ids must lie in [0, {self.V}), got {tokens.min()}..{tokens.max()}")
-        x = self.tok(tokens) + self.pos(torch.arange(T, device=tokens.device))   # (B, T, D)
+            raise ValueError(
+                f"token ids must lie in [0, {self.V}), got {tokens.min()}..{tokens.max()}"
+            )
+        x = self.tok(tokens) + self.pos(
+            torch.arange(T, device=tokens.device)
+        )  # (B, T, D)
         if segments is not None:
             x = x + self.seg(segments)
         mask = causal_mask(T).to(tokens.device) if self.causal else None
         if self.pad_id is not None and not self.causal:
-            keys = (tokens != self.pad_id)[:, None, None, :]  # (B, 1, 1, T): padding is never attended to
+            keys = (tokens != self.pad_id)[
+                :, None, None, :
+            ]  # (B, 1, 1, T): padding is never attended to
             mask = keys if mask is None else mask & keys
         for block in self.blocks:
             x = block(x, mask)

@@ -29,8 +29,19 @@ class Curves:
     val_accuracy: torch.Tensor | None = None
 
 
-def fit_seeds(make, seeds, X, y, epochs: int, batch_size: int, lr: float, augment=None,
-              loss_fn=F.cross_entropy, X_val=None, y_val=None):
+def fit_seeds(
+    make,
+    seeds,
+    X,
+    y,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    augment=None,
+    loss_fn=F.cross_entropy,
+    X_val=None,
+    y_val=None,
+):
     """Train ``make()`` once per seed with Adam; return ``(nets, curves)``.
 
     ``nets``: one ordinary module per seed, in eval mode. ``curves``: :class:`Curves`, tensors
@@ -42,41 +53,51 @@ def fit_seeds(make, seeds, X, y, epochs: int, batch_size: int, lr: float, augmen
     if not seeds:
         raise ValueError("seeds must name at least one seed")
     if len(X) != len(y):
-        raise ValueError(f"X and y disagree on the number of examples: {len(X)} vs {len(y)}")
+        raise ValueError(
+            f"X and y disagree on the number of examples: {len(X)} vs {len(y)}"
+        )
     if epochs < 1 or batch_size < 1:
-        raise ValueError(f"epochs and batch_size must be at least 1, got {epochs} and {batch_size}")
+        raise ValueError(
+            f"epochs and batch_size must be at least 1, got {epochs} and {batch_size}"
+        )
     nets = []
     for s in seeds:
         torch.manual_seed(s)
         nets.append(make())
-    params, buffers = stack_module_state(nets)                    # name -> (S, *shape)
-    base = copy.deepcopy(nets[0]).to("meta")                      # the architecture, without numbers
+    params, buffers = stack_module_state(nets)  # name -> (S, *shape)
+    base = copy.deepcopy(nets[0]).to("meta")  # the architecture, without numbers
 
     def forward(p, b, x):
         return functional_call(base, (p, b), (x,))
 
-    batched = vmap(forward)                                       # (S, b, ...) -> (S, b, K)
+    batched = vmap(forward)  # (S, b, ...) -> (S, b, K)
     opt = torch.optim.Adam(params.values(), lr=lr)
     gens = [torch.Generator().manual_seed(s) for s in seeds]
     S, n = len(seeds), len(y)
     losses = torch.zeros(S, epochs)
     val_acc = None if X_val is None else torch.zeros(S, epochs)
     for epoch in range(epochs):
-        orders = [list(batches(n, batch_size, g)) for g in gens]  # each seed's own batch order
+        orders = [
+            list(batches(n, batch_size, g)) for g in gens
+        ]  # each seed's own batch order
         for step in range(len(orders[0])):
-            idx = torch.stack([o[step] for o in orders])          # (S, b)
-            xb = X[idx]                                           # (S, b, ...)
+            idx = torch.stack([o[step] for o in orders])  # (S, b)
+            xb = X[idx]  # (S, b, ...)
             if augment is not None:
                 xb = augment(xb.flatten(0, 1)).view(xb.shape)
-            out = batched(params, buffers, xb)                    # (S, b, K)
-            per_seed = torch.stack([loss_fn(out[i], y[idx[i]]) for i in range(S)])  # (S,)
+            out = batched(params, buffers, xb)  # (S, b, K)
+            per_seed = torch.stack(
+                [loss_fn(out[i], y[idx[i]]) for i in range(S)]
+            )  # (S,)
             opt.zero_grad()
-            per_seed.sum().backward()                             # each seed's gradient is its own
+            per_seed.sum().backward()  # each seed's gradient is its own
             opt.step()
             losses[:, epoch] += per_seed.detach() * idx.shape[1] / n
         if X_val is not None:
             with torch.no_grad():
-                out = batched(params, buffers, X_val.expand(S, *X_val.shape))   # (S, N_val, K)
+                out = batched(
+                    params, buffers, X_val.expand(S, *X_val.shape)
+                )  # (S, N_val, K)
                 val_acc[:, epoch] = (out.argmax(-1) == y_val).float().mean(1)
     for i, net in enumerate(nets):
         with torch.no_grad():
@@ -89,7 +110,11 @@ def fit_seeds(make, seeds, X, y, epochs: int, batch_size: int, lr: float, augmen
 
 def accuracies(nets, X, y) -> torch.Tensor:
     """Each net's accuracy on ``(X, y)``: a tensor ``(len(nets),)``."""
-    if not isinstance(nets, (list, tuple)) or not all(isinstance(n, nn.Module) for n in nets):
+    if not isinstance(nets, (list, tuple)) or not all(
+        isinstance(n, nn.Module) for n in nets
+    ):
         raise ValueError("nets must be a list of modules")
     with torch.no_grad():
-        return torch.tensor([(net(X).argmax(1) == y).float().mean().item() for net in nets])
+        return torch.tensor(
+            [(net(X).argmax(1) == y).float().mean().item() for net in nets]
+        )

@@ -30,7 +30,7 @@ def batches(n: int, batch_size: int, generator: torch.Generator):
     """Yield index tensors that cover ``range(n)`` once in a random order, ``batch_size`` at a time."""
     order = torch.randperm(n, generator=generator)
     for start in range(0, n, batch_size):
-        yield order[start:start + batch_size]
+        yield order[start : start + batch_size]
 
 
 def evaluate(model, loss_fn, X, y) -> float:
@@ -42,8 +42,19 @@ def evaluate(model, loss_fn, X, y) -> float:
     return loss
 
 
-def fit(model, loss_fn, X, y, optimizer, epochs: int, batch_size: int | None = None,
-        X_val=None, y_val=None, eval_every: int = 1, seed: int = 0) -> History:
+def fit(
+    model,
+    loss_fn,
+    X,
+    y,
+    optimizer,
+    epochs: int,
+    batch_size: int | None = None,
+    X_val=None,
+    y_val=None,
+    eval_every: int = 1,
+    seed: int = 0,
+) -> History:
     """Train ``model`` on ``(X, y)`` with mini-batch updates; return the :class:`History`.
 
     One epoch visits every example once, in ``ceil(N / batch_size)`` updates

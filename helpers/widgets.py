@@ -33,28 +33,59 @@ class Slider:
 
     def __post_init__(self):
         if not self.lo <= self.value <= self.hi:
-            raise ValueError(f"slider value {self.value} lies outside [{self.lo}, {self.hi}]")
+            raise ValueError(
+                f"slider value {self.value} lies outside [{self.lo}, {self.hi}]"
+            )
         if self.log and self.lo <= 0:
             raise ValueError("a log-scale slider needs lo > 0")
 
     def grid(self, n: int) -> list:
         """``n`` values spread over the range (geometrically for a log slider)."""
-        v = np.geomspace(self.lo, self.hi, n) if self.log else np.linspace(self.lo, self.hi, n)
-        return sorted({int(round(x)) for x in v}) if self.integer else [float(x) for x in v]
+        v = (
+            np.geomspace(self.lo, self.hi, n)
+            if self.log
+            else np.linspace(self.lo, self.hi, n)
+        )
+        return (
+            sorted({int(round(x)) for x in v})
+            if self.integer
+            else [float(x) for x in v]
+        )
 
     def widget(self, name: str):
         import ipywidgets as w
 
-        common = dict(description=name, continuous_update=False, style={"description_width": "initial"})
+        common = dict(
+            description=name,
+            continuous_update=False,
+            style={"description_width": "initial"},
+        )
         if self.integer:
-            return w.IntSlider(value=int(self.value), min=int(self.lo), max=int(self.hi),
-                               step=int(self.step or 1), **common)
+            return w.IntSlider(
+                value=int(self.value),
+                min=int(self.lo),
+                max=int(self.hi),
+                step=int(self.step or 1),
+                **common,
+            )
         if self.log:
-            return w.FloatLogSlider(value=self.value, base=10, min=np.log10(self.lo),
-                                    max=np.log10(self.hi), step=self.step or 0.05, **common)
+            return w.FloatLogSlider(
+                value=self.value,
+                base=10,
+                min=np.log10(self.lo),
+                max=np.log10(self.hi),
+                step=self.step or 0.05,
+                **common,
+            )
         step = self.step or (self.hi - self.lo) / 100
-        return w.FloatSlider(value=self.value, min=self.lo, max=self.hi, step=step,
-                             readout_format=".3g", **common)
+        return w.FloatSlider(
+            value=self.value,
+            min=self.lo,
+            max=self.hi,
+            step=step,
+            readout_format=".3g",
+            **common,
+        )
 
 
 @dataclass
@@ -66,7 +97,9 @@ class Choice:
 
     def __post_init__(self):
         if self.value not in self.options:
-            raise ValueError(f"choice value {self.value!r} is not one of {self.options}")
+            raise ValueError(
+                f"choice value {self.value!r} is not one of {self.options}"
+            )
 
     def grid(self, n: int) -> list:
         return list(self.options)
@@ -96,8 +129,10 @@ class Demo:
     def extremes(self) -> list[dict]:
         """Settings tests must render cleanly: each control at each end (every option of a
         ``Choice``) with the others at their defaults, and every combination of the ends."""
-        ends = {k: c.grid(2) if isinstance(c, Choice) else (c.grid(2)[0], c.grid(2)[-1])
-                for k, c in self.controls.items()}
+        ends = {
+            k: c.grid(2) if isinstance(c, Choice) else (c.grid(2)[0], c.grid(2)[-1])
+            for k, c in self.controls.items()
+        }
         cases = [{**self.defaults, k: v} for k, vs in ends.items() for v in vs]
         cases += [dict(zip(ends, combo)) for combo in itertools.product(*ends.values())]
         unique = []
@@ -117,7 +152,9 @@ class Demo:
             _display_figure(self.render(**params))
 
         out = w.interactive_output(draw, sliders)
-        return w.VBox([w.HBox(list(sliders.values()), layout=w.Layout(flex_flow="row wrap")), out])
+        return w.VBox(
+            [w.HBox(list(sliders.values()), layout=w.Layout(flex_flow="row wrap")), out]
+        )
 
     def describe(self) -> str:
         """What the demo shows, for alt text: the first line of ``render``'s docstring."""
@@ -134,9 +171,13 @@ class Demo:
         from IPython.display import HTML
 
         if name not in self.controls:
-            raise ValueError(f"no control named {name!r}; controls: {list(self.controls)}")
+            raise ValueError(
+                f"no control named {name!r}; controls: {list(self.controls)}"
+            )
         default = self.controls[name].value
-        values = sorted(set(self.controls[name].grid(frames)) | {default}, key=_sort_key)
+        values = sorted(
+            set(self.controls[name].grid(frames)) | {default}, key=_sort_key
+        )
         pngs = []
         for v in values:
             fig = self.render(**{**self.defaults, name: v})
@@ -144,17 +185,31 @@ class Demo:
             fig.savefig(buf, format="png", dpi=dpi)
             plt.close(fig)
             small = io.BytesIO()
-            Image.open(buf).convert("RGB").quantize(128).save(small, format="png", optimize=True)
+            Image.open(buf).convert("RGB").quantize(128).save(
+                small, format="png", optimize=True
+            )
             pngs.append(base64.b64encode(small.getvalue()).decode("ascii"))
-        labels = [f"{name} = {v:.3g}" if isinstance(v, float) else f"{name} = {v}" for v in values]
+        labels = [
+            f"{name} = {v:.3g}" if isinstance(v, float) else f"{name} = {v}"
+            for v in values
+        ]
         start = values.index(default)
         alts = [f"{self.describe()}, at {label}" for label in labels]
         # the id derives from the content, so re-running a notebook leaves its stored HTML unchanged
         uid = "scrub-" + hashlib.sha1("".join(labels + pngs).encode()).hexdigest()[:16]
-        return HTML(_SCRUBBER.format(uid=uid, first=pngs[start], last=len(pngs) - 1, start=start,
-                                     label=labels[start], frames=json.dumps(pngs),
-                                     alt=html.escape(alts[start], quote=True),
-                                     labels=json.dumps(labels), alts=json.dumps(alts)))
+        return HTML(
+            _SCRUBBER.format(
+                uid=uid,
+                first=pngs[start],
+                last=len(pngs) - 1,
+                start=start,
+                label=labels[start],
+                frames=json.dumps(pngs),
+                alt=html.escape(alts[start], quote=True),
+                labels=json.dumps(labels),
+                alts=json.dumps(alts),
+            )
+        )
 
 
 def _display_figure(fig) -> None:

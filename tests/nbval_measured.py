@@ -52,8 +52,9 @@ def compared_share(path) -> tuple[int, int]:
         if cell["cell_type"] != "code" or not cell.get("outputs"):
             continue
         n_with_output += 1
-        marked = any(m in "".join(cell["source"]) for m in ignore[:2]) or \
-            any(t in cell.get("metadata", {}).get("tags", []) for t in ignore[2:])
+        marked = any(m in "".join(cell["source"]) for m in ignore[:2]) or any(
+            t in cell.get("metadata", {}).get("tags", []) for t in ignore[2:]
+        )
         if not marked and compared(cell["outputs"]):
             n_compared += 1
     return n_compared, n_with_output

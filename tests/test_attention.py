@@ -6,7 +6,11 @@ import pytest
 import torch
 from torch import nn
 
-from helpers.attention import MultiHeadAttention, scaled_dot_product_attention, sinusoidal_positions
+from helpers.attention import (
+    MultiHeadAttention,
+    scaled_dot_product_attention,
+    sinusoidal_positions,
+)
 
 
 def test_scaled_dot_product_attention_matches_pytorch_with_and_without_mask():
@@ -16,7 +20,9 @@ def test_scaled_dot_product_attention_matches_pytorch_with_and_without_mask():
     mask[:, 0] = True  # every query keeps at least one key
     for m in (None, mask):
         out, weights = scaled_dot_product_attention(q, k, v, m)
-        torch.testing.assert_close(out, nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m))
+        torch.testing.assert_close(
+            out, nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m)
+        )
         torch.testing.assert_close(weights.sum(-1), torch.ones(2, 3, 5))
     assert not weights[..., ~mask].any()  # masked pairs get exactly no weight
 
@@ -46,9 +52,13 @@ def test_multi_head_attention_matches_nn_multiheadattention(h, masked):
     ours = MultiHeadAttention(D, h)
     ours.load_state_dict(theirs.state_dict())
     x = torch.randn(B, T, D)
-    mask = torch.tril(torch.ones(T, T, dtype=torch.bool)) if masked else None  # True = may attend
+    mask = (
+        torch.tril(torch.ones(T, T, dtype=torch.bool)) if masked else None
+    )  # True = may attend
     out, w = ours(x, mask=mask)
-    ref, ref_w = theirs(x, x, x, attn_mask=None if mask is None else ~mask, average_attn_weights=False)
+    ref, ref_w = theirs(
+        x, x, x, attn_mask=None if mask is None else ~mask, average_attn_weights=False
+    )
     torch.testing.assert_close(out, ref, atol=1e-6, rtol=1e-5)
     torch.testing.assert_close(w, ref_w, atol=1e-6, rtol=1e-5)
 

@@ -17,7 +17,11 @@ def config_value(key: str) -> str:
 
 
 def cells(path, kind):
-    return ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == kind]
+    return [
+        "".join(c["source"])
+        for c in json.loads(path.read_text())["cells"]
+        if c["cell_type"] == kind
+    ]
 
 
 def test_there_are_chapters():
@@ -32,7 +36,9 @@ def test_chapter_is_in_the_toc(nb):
 @pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
 def test_setup_cell_installs_helpers_from_the_configured_repository(nb):
     setup = cells(nb, "code")[0]
-    assert f'"git+{config_value("url")}"' in setup, "run `make stamp` after changing repository.url"
+    assert f'"git+{config_value("url")}"' in setup, (
+        "run `make stamp` after changing repository.url"
+    )
     assert "env.setup(" in setup
 
 
@@ -40,7 +46,9 @@ def test_setup_cell_installs_helpers_from_the_configured_repository(nb):
 def test_chapter_is_executed_without_errors(nb):
     for c in json.loads(nb.read_text())["cells"]:
         if c["cell_type"] == "code" and "".join(c["source"]).strip():
-            assert c["execution_count"] is not None, "unexecuted cell: run `make execute`"
+            assert c["execution_count"] is not None, (
+                "unexecuted cell: run `make execute`"
+            )
             assert all(o["output_type"] != "error" for o in c["outputs"])
 
 
@@ -59,7 +67,11 @@ def test_citations_exist_in_the_bibliography():
     keys = set(re.findall(r"@\w+\{([^,]+),", bib))
     cited = set()
     for page in [*CHAPTERS, *(ROOT / "book").glob("*.md")]:
-        text = "\n".join(cells(page, "markdown")) if page.suffix == ".ipynb" else page.read_text()
+        text = (
+            "\n".join(cells(page, "markdown"))
+            if page.suffix == ".ipynb"
+            else page.read_text()
+        )
         for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", text):
             cited |= {k.strip() for k in group.split(",")}
     assert cited <= keys, f"unknown citation keys: {cited - keys}"
@@ -67,8 +79,12 @@ def test_citations_exist_in_the_bibliography():
 
 def outputs_metadata(nb, key):
     """Every value stored under ``key`` in the metadata of a notebook's outputs."""
-    return [o["metadata"][key] for c in json.loads(nb.read_text())["cells"]
-            for o in c.get("outputs", []) if key in o.get("metadata", {})]
+    return [
+        o["metadata"][key]
+        for c in json.loads(nb.read_text())["cells"]
+        for o in c.get("outputs", [])
+        if key in o.get("metadata", {})
+    ]
 
 
 @pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
@@ -76,10 +92,13 @@ def test_chapter_has_at_least_two_checked_exercises(nb):
     checks = outputs_metadata(nb, "book_check")
     starters = {c["exercise"] for c in checks if c["status"] == "not attempted"}
     solved = {c["exercise"] for c in checks if c["status"] == "correct"}
-    assert not [c for c in checks if c["status"] == "wrong"], "a stored checker verdict says wrong"
+    assert not [c for c in checks if c["status"] == "wrong"], (
+        "a stored checker verdict says wrong"
+    )
     assert len(starters & solved) >= 2, (
         f"checked exercises whose starter says 'not attempted' and whose solution says 'correct': "
-        f"{sorted(starters & solved)}; need at least 2")
+        f"{sorted(starters & solved)}; need at least 2"
+    )
 
 
 @pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
@@ -89,7 +108,9 @@ def test_chapter_records_its_results_as_claims(nb):
     chapter = nb.stem[:2]
     for c in recorded:
         assert c["holds"] and c["chapter"] == chapter, c["text"]
-        assert len(c["arms"]) >= 2 and all(len(v) >= 3 for v in c["arms"].values()), c["text"]
+        assert len(c["arms"]) >= 2 and all(len(v) >= 3 for v in c["arms"].values()), c[
+            "text"
+        ]
 
 
 def test_most_code_cells_stay_compared():
@@ -98,7 +119,9 @@ def test_most_code_cells_stay_compared():
 
     shares = {nb.stem: compared_share(nb) for nb in CHAPTERS}
     total = sum(c for c, _ in shares.values()) / sum(n for _, n in shares.values())
-    assert total >= 0.5, f"only {total:.0%} of code cells with output are compared: {shares}"
+    assert total >= 0.5, (
+        f"only {total:.0%} of code cells with output are compared: {shares}"
+    )
 
 
 @pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
@@ -106,8 +129,12 @@ def test_every_figure_has_alt_text(nb):
     """A figure's alt text (cell metadata ``mystnb.image.alt``) says what it shows to a reader who cannot see it."""
     missing = []
     for i, c in enumerate(json.loads(nb.read_text())["cells"]):
-        if c["cell_type"] == "code" and any("image/png" in o.get("data", {}) for o in c.get("outputs", [])):
+        if c["cell_type"] == "code" and any(
+            "image/png" in o.get("data", {}) for o in c.get("outputs", [])
+        ):
             alt = c["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
             if len(alt.strip()) < 20:
                 missing.append(i)
-    assert not missing, f"figure cells without alt text (cell metadata mystnb.image.alt): {missing}"
+    assert not missing, (
+        f"figure cells without alt text (cell metadata mystnb.image.alt): {missing}"
+    )

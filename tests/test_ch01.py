@@ -8,7 +8,9 @@ from helpers import stacked
 from helpers.exercises import ch01 as exercises
 
 
-@pytest.mark.parametrize("sizes, act", [([3, 5, 1], nn.ReLU), ([2, 4, 4, 1], nn.Sigmoid), ([3, 6, 1], None)])
+@pytest.mark.parametrize(
+    "sizes, act", [([3, 5, 1], nn.ReLU), ([2, 4, 4, 1], nn.Sigmoid), ([3, 6, 1], None)]
+)
 def test_stacked_copies_start_as_the_plain_nets_of_their_seeds(sizes, act):
     seeds = [0, 1, 2]
     model = stacked.StackedMLP(sizes, seeds, activation=act)
@@ -34,7 +36,9 @@ def test_stacked_training_equals_training_each_seed_alone_with_adam():
             opt.zero_grad()
             loss.backward()
             opt.step()
-        torch.testing.assert_close(got[i], ((net(x)[:, 0] - y) ** 2).mean().detach(), rtol=1e-4, atol=1e-6)
+        torch.testing.assert_close(
+            got[i], ((net(x)[:, 0] - y) ** 2).mean().detach(), rtol=1e-4, atol=1e-6
+        )
         torch.testing.assert_close(model.member(i)(x), net(x), rtol=1e-4, atol=1e-5)
 
 
@@ -63,7 +67,9 @@ def test_relu_network_gradient_of_the_exercise_matches_autograd():
             p.requires_grad_(True)
         loss = ((torch.relu(x @ W.T + b_vec) @ c + b - y_hat) ** 2).mean()
         auto = torch.autograd.grad(loss, params)
-        ours = exercises.relu_network_grads(x, y_hat, W.detach(), b_vec.detach(), c.detach(), b.detach())
+        ours = exercises.relu_network_grads(
+            x, y_hat, W.detach(), b_vec.detach(), c.detach(), b.detach()
+        )
         for o, a in zip(ours, auto):
             torch.testing.assert_close(o, a)
 
@@ -74,11 +80,15 @@ def test_mae_gradient_of_the_exercise_matches_autograd():
         w.requires_grad_(True)
         b.requires_grad_(True)
         (b + w * x1 - y_hat).abs().mean().backward()
-        torch.testing.assert_close(torch.stack(exercises.grad_mae(w.detach(), b.detach(), x1, y_hat)),
-                                   torch.stack([w.grad, b.grad]))
+        torch.testing.assert_close(
+            torch.stack(exercises.grad_mae(w.detach(), b.detach(), x1, y_hat)),
+            torch.stack([w.grad, b.grad]),
+        )
 
 
 def test_parameter_count_of_the_exercise_matches_pytorch():
     for d_in, width, depth in [(28, 32, 4), (1, 2, 6), (5, 3, 1)]:
         net = stacked.mlp([d_in] + [width] * depth + [1])
-        assert exercises.count_parameters(d_in, width, depth) == sum(p.numel() for p in net.parameters())
+        assert exercises.count_parameters(d_in, width, depth) == sum(
+            p.numel() for p in net.parameters()
+        )

@@ -19,7 +19,9 @@ TORCH = {
 def test_numpy_optimizers_match_torch_optim(name):
     a = np.array([1.0, 100.0, 3.0])
 
-    def grad(th):  # a quadratic that is not separable in torch's eyes: one tensor, three entries
+    def grad(
+        th,
+    ):  # a quadratic that is not separable in torch's eyes: one tensor, three entries
         return a * th + 0.1 * np.sin(th)
 
     theta0 = np.array([-2.0, 0.5, 1.0])
@@ -32,11 +34,15 @@ def test_numpy_optimizers_match_torch_optim(name):
         theta.grad = torch.from_numpy(grad(theta.detach().numpy()))
         opt.step()
         theirs.append(theta.detach().clone())
-    torch.testing.assert_close(torch.from_numpy(ours), torch.stack(theirs), rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(
+        torch.from_numpy(ours), torch.stack(theirs), rtol=1e-10, atol=1e-12
+    )
 
 
 def test_run_stops_a_diverging_path():
-    path = ch02.run(ch02.sgd, lambda th: 100.0 * th, np.array([1.0, 1.0]), lr=0.05, steps=500)
+    path = ch02.run(
+        ch02.sgd, lambda th: 100.0 * th, np.array([1.0, 1.0]), lr=0.05, steps=500
+    )
     assert len(path) < 501 and np.all(np.isfinite(path))
 
 
@@ -47,8 +53,13 @@ def test_classify_matches_eigenvalue_signs():
         H = A + A.T
         lam = np.linalg.eigvalsh(H)
         kind = ch02.classify(lam)
-        assert kind == ("saddle point" if lam.min() < 0 < lam.max()
-                        else "local minimum" if lam.min() > 0 else "local maximum")
+        assert kind == (
+            "saddle point"
+            if lam.min() < 0 < lam.max()
+            else "local minimum"
+            if lam.min() > 0
+            else "local maximum"
+        )
     assert ch02.classify(np.linalg.eigvalsh(np.eye(2))) == "local minimum"
     assert ch02.classify([1.0, 0.0]).startswith("not a maximum")
 
@@ -71,7 +82,9 @@ def test_guide_figure_draws_every_box():
 
     matplotlib.use("Agg")
     fig = ch02.guide_figure()
-    boxes = [t for t in fig.axes[0].texts if t.get_text()]  # the arrows are empty annotations
+    boxes = [
+        t for t in fig.axes[0].texts if t.get_text()
+    ]  # the arrows are empty annotations
     assert len(boxes) == 9
     texts = " ".join(t.get_text() for t in boxes)
     assert "chapter 02" not in texts and "mismatch" in texts

@@ -14,7 +14,9 @@ from helpers.images import affine, shift  # noqa: E402
 
 
 def test_shift_matches_roll_on_an_empty_border():
-    x = F.pad(torch.rand(4, 2, 6, 6), (2, 2, 2, 2))  # the border is empty, so rolling loses nothing
+    x = F.pad(
+        torch.rand(4, 2, 6, 6), (2, 2, 2, 2)
+    )  # the border is empty, so rolling loses nothing
     for dy, dx in [(0, 0), (1, -2), (-2, 2), (2, 0)]:
         torch.testing.assert_close(shift(x, dy, dx), torch.roll(x, (dy, dx), (2, 3)))
 
@@ -31,18 +33,24 @@ def test_shift_drops_pixels_that_leave_the_frame():
 def test_affine_rotations_by_right_angles_match_rot90():
     x = torch.rand(3, 2, 8, 8)
     torch.testing.assert_close(affine(x, 0.0), x, atol=1e-5, rtol=0)
-    torch.testing.assert_close(affine(x, 90.0), torch.rot90(x, 1, (2, 3)), atol=1e-5, rtol=0)
+    torch.testing.assert_close(
+        affine(x, 90.0), torch.rot90(x, 1, (2, 3)), atol=1e-5, rtol=0
+    )
     per_image = affine(x, torch.tensor([0.0, 180.0, -90.0]))
-    expected = torch.stack([x[0], torch.rot90(x[1], 2, (1, 2)), torch.rot90(x[2], -1, (1, 2))])
+    expected = torch.stack(
+        [x[0], torch.rot90(x[1], 2, (1, 2)), torch.rot90(x[2], -1, (1, 2))]
+    )
     torch.testing.assert_close(per_image, expected, atol=1e-5, rtol=0)
 
 
 def test_affine_zoom_by_two_doubles_each_pixel_about_the_centre():
     x = torch.zeros(1, 1, 8, 8)
-    x[0, 0, 3:5, 3:5] = 1.0                     # a 2x2 square at the centre
+    x[0, 0, 3:5, 3:5] = 1.0  # a 2x2 square at the centre
     z = affine(x, 0.0, scale=2.0)
     assert z[0, 0, 2:6, 2:6].min() > 0.2 and z[0, 0, :1].abs().sum() == 0
-    torch.testing.assert_close(z.sum(), 4 * x.sum(), atol=1.0, rtol=0)  # area grows about 4x
+    torch.testing.assert_close(
+        z.sum(), 4 * x.sum(), atol=1.0, rtol=0
+    )  # area grows about 4x
     with pytest.raises(ValueError, match="positive"):
         affine(x, 0.0, scale=0.0)
 
@@ -53,7 +61,12 @@ def test_correlate_matches_conv2d():
     for stride in (1, 2, 3):
         for padding in (0, 1, 2):
             ours = ch03.correlate(x, w, stride, padding)
-            ref = F.conv2d(torch.tensor(x)[None, None], torch.tensor(w)[None, None], stride=stride, padding=padding)
+            ref = F.conv2d(
+                torch.tensor(x)[None, None],
+                torch.tensor(w)[None, None],
+                stride=stride,
+                padding=padding,
+            )
             np.testing.assert_allclose(ours, ref[0, 0].numpy(), atol=1e-12)
             assert ours.shape[0] == ch03.out_size(8, 3, stride, padding)
 
@@ -63,7 +76,9 @@ def test_feature_map_demo_validates_and_draws_learned_filters():
         ch03.feature_map(np.zeros((2, 8, 7)))
     with pytest.raises(ValueError, match="3x3"):
         ch03.feature_map(np.zeros((2, 8, 8)), {"bad": np.zeros((2, 2))})
-    demo = ch03.feature_map(np.random.default_rng(0).random((3, 8, 8)), {"learned 0": np.ones((3, 3))})
+    demo = ch03.feature_map(
+        np.random.default_rng(0).random((3, 8, 8)), {"learned 0": np.ones((3, 3))}
+    )
     fig = demo.render(**demo.defaults)
     assert len(fig.axes) == 3
     plt.close(fig)
@@ -72,9 +87,11 @@ def test_feature_map_demo_validates_and_draws_learned_filters():
 def test_affine_shift_matches_shift_and_composes_with_rotation():
     x = F.pad(torch.rand(5, 1, 8, 8), (2, 2, 2, 2))
     d = torch.tensor([[1, 0], [0, -1], [-1, 1], [2, -2], [0, 0]])
-    moved = torch.stack([shift(x[i:i + 1], *d[i].tolist())[0] for i in range(5)])
+    moved = torch.stack([shift(x[i : i + 1], *d[i].tolist())[0] for i in range(5)])
     torch.testing.assert_close(affine(x, 0.0, shift=d), moved, atol=1e-5, rtol=0)
-    torch.testing.assert_close(affine(x, 90.0, shift=d), torch.rot90(moved, 1, (2, 3)), atol=1e-5, rtol=0)
+    torch.testing.assert_close(
+        affine(x, 90.0, shift=d), torch.rot90(moved, 1, (2, 3)), atol=1e-5, rtol=0
+    )
     with pytest.raises(ValueError, match="shift"):
         affine(x, 0.0, shift=torch.zeros(3, 2))
 
@@ -86,20 +103,39 @@ def test_fit_seeds_equals_separate_runs_of_train_fit():
     X, y = torch.rand(100, 1, 6, 6), torch.randint(0, 3, (100,))
 
     def make():
-        return torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(64, 3))
+        return torch.nn.Sequential(
+            torch.nn.Conv2d(1, 4, 3),
+            torch.nn.ReLU(),
+            torch.nn.Flatten(),
+            torch.nn.Linear(64, 3),
+        )
 
-    nets, curves = fit_seeds(make, [3, 5], X, y, epochs=2, batch_size=32, lr=1e-2, X_val=X[:10], y_val=y[:10])
+    nets, curves = fit_seeds(
+        make, [3, 5], X, y, epochs=2, batch_size=32, lr=1e-2, X_val=X[:10], y_val=y[:10]
+    )
     losses = curves.loss
     assert losses.shape == (2, 2) and torch.isfinite(losses).all()
-    torch.testing.assert_close(curves.val_accuracy[:, -1], accuracies(nets, X[:10], y[:10]))
+    torch.testing.assert_close(
+        curves.val_accuracy[:, -1], accuracies(nets, X[:10], y[:10])
+    )
     for seed, net in zip([3, 5], nets):
         torch.manual_seed(seed)
         alone = make()
-        hist = train.fit(alone, F.cross_entropy, X, y, torch.optim.Adam(alone.parameters(), lr=1e-2),
-                         epochs=2, batch_size=32, seed=seed)
+        hist = train.fit(
+            alone,
+            F.cross_entropy,
+            X,
+            y,
+            torch.optim.Adam(alone.parameters(), lr=1e-2),
+            epochs=2,
+            batch_size=32,
+            seed=seed,
+        )
         for p, q in zip(net.parameters(), alone.parameters()):
             torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-5)
-        assert abs(sum(hist.train[:4]) / 4 - losses[[3, 5].index(seed), 0].item()) < 0.05  # mean over epoch 1
+        assert (
+            abs(sum(hist.train[:4]) / 4 - losses[[3, 5].index(seed), 0].item()) < 0.05
+        )  # mean over epoch 1
     assert accuracies(nets, X, y).shape == (2,)
     with pytest.raises(ValueError, match="seed"):
         fit_seeds(make, [], X, y, 1, 32, 1e-2)
@@ -116,6 +152,10 @@ def test_conv_backward_is_correlation_with_the_flipped_filters():
     y = F.conv2d(x, W, b)
     g_out = torch.randn(y.shape, generator=g, dtype=torch.float64)
     dx, dW, db = torch.autograd.grad(y, (x, W, b), g_out)
-    torch.testing.assert_close(F.conv2d(F.pad(g_out, (2,) * 4), W.detach().flip(2, 3).transpose(0, 1)), dx)
-    torch.testing.assert_close(F.conv2d(x.detach().transpose(0, 1), g_out.transpose(0, 1)).transpose(0, 1), dW)
+    torch.testing.assert_close(
+        F.conv2d(F.pad(g_out, (2,) * 4), W.detach().flip(2, 3).transpose(0, 1)), dx
+    )
+    torch.testing.assert_close(
+        F.conv2d(x.detach().transpose(0, 1), g_out.transpose(0, 1)).transpose(0, 1), dW
+    )
     torch.testing.assert_close(g_out.sum((0, 2, 3)), db)

@@ -15,11 +15,15 @@ def test_attention_explorer_rows_are_distributions_and_repeats_need_positions():
     fig = demo.render(query=0, pe_scale=0.0)
     bars = [p.get_height() for p in fig.axes[1].patches]
     assert sum(bars) == pytest.approx(1.0, abs=1e-5)
-    assert bars[0] == pytest.approx(bars[2], abs=1e-6)  # two copies of "a": same weight without positions
+    assert bars[0] == pytest.approx(
+        bars[2], abs=1e-6
+    )  # two copies of "a": same weight without positions
     plt.close(fig)
     fig = demo.render(query=0, pe_scale=2.0)
     bars = [p.get_height() for p in fig.axes[1].patches]
-    assert bars[0] > bars[2]  # with positions, the copy at the query's own position wins
+    assert (
+        bars[0] > bars[2]
+    )  # with positions, the copy at the query's own position wins
     plt.close(fig)
 
 
@@ -56,14 +60,24 @@ def test_exercise_references_match_pytorch():
     from helpers.exercises import ch04 as ex
 
     g = torch.Generator().manual_seed(0)
-    Q, K, V = torch.randn(3, 4, generator=g), torch.randn(3, 5, generator=g), torch.randn(2, 5, generator=g)
+    Q, K, V = (
+        torch.randn(3, 4, generator=g),
+        torch.randn(3, 5, generator=g),
+        torch.randn(2, 5, generator=g),
+    )
     ref = F.scaled_dot_product_attention(Q.T[None], K.T[None], V.T[None])[0].T
-    checks.assert_close(ex.attention_columns(Q, K, V), ref, "column-form attention matches PyTorch")
+    checks.assert_close(
+        ex.attention_columns(Q, K, V), ref, "column-form attention matches PyTorch"
+    )
     cell = nn.LSTMCell(3, 4)
     x, h, c = torch.randn(2, 3), torch.randn(2, 4), torch.randn(2, 4)
     with torch.no_grad():
-        for a, b in zip(ex.lstm_step(x, h, c, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh),
-                        cell(x, (h, c))):
+        for a, b in zip(
+            ex.lstm_step(
+                x, h, c, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh
+            ),
+            cell(x, (h, c)),
+        ):
             checks.assert_close(a, b, "lstm_step matches nn.LSTMCell")
     net = nn.Linear(5, 3)
     (net(torch.randn(4, 5)) * 100).sum().backward()

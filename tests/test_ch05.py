@@ -34,7 +34,7 @@ def test_beam_decoding_shows_the_best_prefix_and_every_beam():
     prefixes, scores, attn = traces[4][2]
     best = int(np.argmax(scores))
     np.testing.assert_allclose(ax_attn.get_images()[0].get_array(), attn[best])
-    assert len(ax_beam.patches) == 4                      # one bar per prefix in the beam
+    assert len(ax_beam.patches) == 4  # one bar per prefix in the beam
     np.testing.assert_allclose([p.get_width() for p in ax_beam.patches], -scores)
     plt.close(fig)
 
@@ -42,7 +42,7 @@ def test_beam_decoding_shows_the_best_prefix_and_every_beam():
 def test_beam_decoding_handles_missing_widths_and_bad_traces():
     traces = ch05._synthetic_traces(steps=2)
     demo = ch05.beam_decoding({1: traces[1], 3: traces[3]}, list("24071"), NAMES)
-    fig = demo.render(step=1, K=2)                        # a width between the recorded ones
+    fig = demo.render(step=1, K=2)  # a width between the recorded ones
     assert "no beam of width 2" in fig.axes[0].texts[0].get_text()
     plt.close(fig)
     with pytest.raises(ValueError, match="at least one recorded step"):
@@ -77,14 +77,19 @@ def test_chapter_04_attention_builds_pytorchs_decoder_layer():
         getattr(ref, f"norm{k}").load_state_dict(n.state_dict())
 
     d, m = torch.randn(3, T, D), torch.randn(3, S, D)
-    pad = torch.arange(S)[None, :] >= torch.tensor([[7], [4], [2]])      # True on padding
-    causal = torch.ones(T, T, dtype=torch.bool).tril()                     # True where t may see j
+    pad = torch.arange(S)[None, :] >= torch.tensor([[7], [4], [2]])  # True on padding
+    causal = torch.ones(T, T, dtype=torch.bool).tril()  # True where t may see j
     with torch.no_grad():
         u = norms[0](d + self_attn(d, d, d, causal)[0])
         u2 = norms[1](u + cross_attn(u, m, m, ~pad[:, None, None, :])[0])
         ours = norms[2](u2 + ffn(u2))
-        theirs = ref(d, m, tgt_mask=nn.Transformer.generate_square_subsequent_mask(T),
-                     tgt_is_causal=True, memory_key_padding_mask=pad)
+        theirs = ref(
+            d,
+            m,
+            tgt_mask=nn.Transformer.generate_square_subsequent_mask(T),
+            tgt_is_causal=True,
+            memory_key_padding_mask=pad,
+        )
     torch.testing.assert_close(ours, theirs)
 
 
@@ -94,8 +99,10 @@ def test_layer_norm_by_its_definition_matches_pytorch():
     z = torch.randn(4, 6, 8)
     gamma, beta = torch.randn(8), torch.randn(8)
     mu, var = z.mean(-1, keepdim=True), z.var(-1, unbiased=False, keepdim=True)
-    torch.testing.assert_close(gamma * (z - mu) / torch.sqrt(var + 1e-5) + beta,
-                               torch.nn.functional.layer_norm(z, (8,), gamma, beta))
+    torch.testing.assert_close(
+        gamma * (z - mu) / torch.sqrt(var + 1e-5) + beta,
+        torch.nn.functional.layer_norm(z, (8,), gamma, beta),
+    )
 
 
 def test_exercise_references_match_pytorch():
@@ -109,7 +116,9 @@ def test_exercise_references_match_pytorch():
     for p in [0.0, 0.3, 0.9, 1.0]:
         kept = ex.top_p_filter(prob, p)
         torch.testing.assert_close(kept.sum(-1), torch.ones(6))
-        assert (kept[torch.arange(6), prob.argmax(-1)] > 0).all()            # the top token is always kept
+        assert (
+            kept[torch.arange(6), prob.argmax(-1)] > 0
+        ).all()  # the top token is always kept
         assert ((kept > 0).sum(-1) >= 1).all()
     # the nucleus is the shortest set reaching p: dropping its least probable member falls short
     p = 0.6

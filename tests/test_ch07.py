@@ -11,17 +11,29 @@ from torch import nn  # noqa: E402
 
 from helpers.demos import ch07  # noqa: E402
 from helpers.exercises import ch07 as exercises  # noqa: E402
-from helpers.pretrain import Block, TinyTransformer, causal_mask, copy_to_torch, n_params  # noqa: E402
+from helpers.pretrain import (
+    Block,
+    TinyTransformer,
+    causal_mask,
+    copy_to_torch,
+    n_params,
+)  # noqa: E402
 
 
 def test_block_matches_pytorch_with_and_without_a_mask():
     torch.manual_seed(0)
     block = Block(16, 2, 32).eval()
-    ref = copy_to_torch(block, nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, activation="gelu",
-                                                          norm_first=True, batch_first=True).eval())
+    ref = copy_to_torch(
+        block,
+        nn.TransformerEncoderLayer(
+            16, 2, 32, dropout=0.0, activation="gelu", norm_first=True, batch_first=True
+        ).eval(),
+    )
     x = torch.randn(2, 5, 16)
     torch.testing.assert_close(block(x), ref(x))
-    torch.testing.assert_close(block(x, causal_mask(5)), ref(x, src_mask=~causal_mask(5)))
+    torch.testing.assert_close(
+        block(x, causal_mask(5)), ref(x, src_mask=~causal_mask(5))
+    )
 
 
 def test_causal_model_ignores_the_future_and_bert_does_not():
@@ -29,7 +41,9 @@ def test_causal_model_ignores_the_future_and_bert_does_not():
     x = torch.randint(0, 10, (1, 8))
     y = x.clone()
     y[0, 5:] = (y[0, 5:] + 1) % 10
-    gpt = TinyTransformer(10, D=16, h=2, d_ff=32, n_layers=2, T_max=8, causal=True).eval()
+    gpt = TinyTransformer(
+        10, D=16, h=2, d_ff=32, n_layers=2, T_max=8, causal=True
+    ).eval()
     bert = TinyTransformer(10, D=16, h=2, d_ff=32, n_layers=2, T_max=8).eval()
     torch.testing.assert_close(gpt(x)[0, :5], gpt(y)[0, :5])
     assert not torch.allclose(bert(x)[0, :5], bert(y)[0, :5])
@@ -61,7 +75,7 @@ def test_exercise_references_on_known_answers():
     assert exercises._best_span(z_s, z_e, 6).tolist() == [4, 5]
     A = torch.eye(4)
     torch.testing.assert_close(exercises._mrr(A, A), torch.tensor(1.0))
-    B = A[[1, 0, 2, 3]]                     # the first two swapped: ranks 2, 2, 1, 1
+    B = A[[1, 0, 2, 3]]  # the first two swapped: ranks 2, 2, 1, 1
     torch.testing.assert_close(exercises._mrr(A, B), torch.tensor(0.75))
 
 

@@ -20,7 +20,15 @@ from helpers import autoencoder
 from helpers.demos import ch08 as demos
 
 NB = Path(__file__).resolve().parents[1] / "book" / "08_autoencoders.ipynb"
-WANTED = {"pca_fit", "pca_reconstruct", "vector_quantize", "gaussian_kl", "roc", "auroc_trapezoid", "purity"}
+WANTED = {
+    "pca_fit",
+    "pca_reconstruct",
+    "vector_quantize",
+    "gaussian_kl",
+    "roc",
+    "auroc_trapezoid",
+    "purity",
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +57,14 @@ def test_stacked_members_equal_their_nn_linear_stacks_and_follow_their_seeds():
     x = torch.randn(3, 4, 5)
     for s in range(3):
         torch.testing.assert_close(mlp(x)[s], mlp.member(s)(x[s]))
-    again = autoencoder.StackedMLP([5, 7, 3], seeds=[2])  # seed 2 alone gives member 2's weights
+    again = autoencoder.StackedMLP(
+        [5, 7, 3], seeds=[2]
+    )  # seed 2 alone gives member 2's weights
     torch.testing.assert_close(again.W[0][0], mlp.W[0][2])
     # nn.Linear's default init bound 1/sqrt(d_in)
-    assert mlp.W[0].abs().max() <= 1 / math.sqrt(5) and mlp.W[1].abs().max() <= 1 / math.sqrt(7)
+    assert mlp.W[0].abs().max() <= 1 / math.sqrt(5) and mlp.W[
+        1
+    ].abs().max() <= 1 / math.sqrt(7)
 
 
 def test_autoencoder_masks_codes_and_linear_variant_has_no_hidden_layer():
@@ -62,9 +74,16 @@ def test_autoencoder_masks_codes_and_linear_variant_has_no_hidden_layer():
     x_hat = ae(torch.rand(2, 5, 6))
     assert ((x_hat > 0) & (x_hat < 1)).all()
     lin = autoencoder.AutoEncoder(6, hidden=4, d=3, seeds=[0], linear=True)
-    assert [W.shape for W in lin.encoder.W] == [(1, 6, 3)] and [W.shape for W in lin.decoder.W] == [(1, 3, 6)]
+    assert [W.shape for W in lin.encoder.W] == [(1, 6, 3)] and [
+        W.shape for W in lin.decoder.W
+    ] == [(1, 3, 6)]
     x = torch.randn(1, 2, 6)
-    W, b, V, c = lin.encoder.W[0][0], lin.encoder.b[0][0], lin.decoder.W[0][0], lin.decoder.b[0][0]
+    W, b, V, c = (
+        lin.encoder.W[0][0],
+        lin.encoder.b[0][0],
+        lin.decoder.W[0][0],
+        lin.decoder.b[0][0],
+    )
     torch.testing.assert_close(lin(x)[0], (x[0] @ W + b) @ V + c)
 
 
@@ -77,14 +96,26 @@ def test_bad_input_gets_a_clear_message():
         autoencoder.StackedMLP([5, 3], seeds=[])
     ae = autoencoder.AutoEncoder(6, 4, 3, seeds=[0])
     with pytest.raises(ValueError, match="batch"):
-        autoencoder.fit(ae, lambda m, x, t, s: ((m(x) - t) ** 2).mean((1, 2)), torch.rand(10, 6), [0], steps=1, batch=20)
+        autoencoder.fit(
+            ae,
+            lambda m, x, t, s: ((m(x) - t) ** 2).mean((1, 2)),
+            torch.rand(10, 6),
+            [0],
+            steps=1,
+            batch=20,
+        )
 
 
 def test_gaussian_kl_matches_torch_distributions():
-    mu, lv = torch.randn(5, 3, dtype=torch.float64), torch.randn(5, 3, dtype=torch.float64)
+    mu, lv = (
+        torch.randn(5, 3, dtype=torch.float64),
+        torch.randn(5, 3, dtype=torch.float64),
+    )
     q = torch.distributions.Normal(mu, (0.5 * lv).exp())
     p = torch.distributions.Normal(torch.zeros_like(mu), torch.ones_like(mu))
-    torch.testing.assert_close(autoencoder.gaussian_kl(mu, lv), torch.distributions.kl_divergence(q, p).sum(-1))
+    torch.testing.assert_close(
+        autoencoder.gaussian_kl(mu, lv), torch.distributions.kl_divergence(q, p).sum(-1)
+    )
 
 
 def test_reparameterize_has_the_right_moments_and_gradients():
@@ -103,8 +134,15 @@ def test_vae_encodes_mean_and_logvar_and_fit_lowers_the_loss():
     mu, lv = vae.encode(torch.rand(2, 3, 8))
     assert mu.shape == lv.shape == (2, 3, 2)
     x = torch.rand(50, 8)
-    hist = autoencoder.fit(vae, lambda m, xb, t, s: ((m(xb)[0] - t) ** 2).sum(-1).mean(1), x, [0, 1],
-                           steps=150, batch=16, lr=1e-2)
+    hist = autoencoder.fit(
+        vae,
+        lambda m, xb, t, s: ((m(xb)[0] - t) ** 2).sum(-1).mean(1),
+        x,
+        [0, 1],
+        steps=150,
+        batch=16,
+        lr=1e-2,
+    )
     assert hist.shape == (150, 2) and (hist[-20:].mean(0) < hist[:5].mean(0)).all()
 
 
@@ -115,12 +153,15 @@ def test_pca_matches_sklearn(ch):
     X = torch.rand(60, 7, dtype=torch.float64) @ torch.rand(7, 7, dtype=torch.float64)
     mu, U, _ = ch.pca_fit(X, 3)
     sk = PCA(3).fit(X.numpy())
-    torch.testing.assert_close(ch.pca_reconstruct(X, mu, U), torch.from_numpy(sk.inverse_transform(sk.transform(X.numpy()))))
+    torch.testing.assert_close(
+        ch.pca_reconstruct(X, mu, U),
+        torch.from_numpy(sk.inverse_transform(sk.transform(X.numpy()))),
+    )
 
 
 def test_vector_quantize_picks_the_nearest_code_with_a_straight_through_gradient(ch):
     g = torch.Generator().manual_seed(0)
-    z_e = torch.randn(2, 6, 3, generator=g, requires_grad=True)        # batched: (S, B, d)
+    z_e = torch.randn(2, 6, 3, generator=g, requires_grad=True)  # batched: (S, B, d)
     book = torch.randn(2, 4, 3, generator=g, requires_grad=True)
     z_q, e, k = ch.vector_quantize(z_e, book)
     nearest = ((z_e[:, :, None] - book[:, None]) ** 2).sum(-1).argmin(-1)
@@ -128,17 +169,26 @@ def test_vector_quantize_picks_the_nearest_code_with_a_straight_through_gradient
     torch.testing.assert_close(z_q, torch.stack([book[s, k[s]] for s in range(2)]))
     w = torch.randn(2, 6, 3, generator=g)
     (w * z_q).sum().backward()
-    torch.testing.assert_close(z_e.grad, w)           # passed straight through
-    assert book.grad is None or torch.all(book.grad == 0)   # the reconstruction path does not move the codebook
+    torch.testing.assert_close(z_e.grad, w)  # passed straight through
+    assert book.grad is None or torch.all(
+        book.grad == 0
+    )  # the reconstruction path does not move the codebook
 
 
 def test_roc_and_auroc_match_sklearn_with_ties(ch):
     g = torch.Generator().manual_seed(3)
     y = torch.rand(300, generator=g) < 0.15
-    s = (torch.randn(300, generator=g, dtype=torch.float64) + 1.5 * y.double()).round(decimals=1)
+    s = (torch.randn(300, generator=g, dtype=torch.float64) + 1.5 * y.double()).round(
+        decimals=1
+    )
     fpr, tpr, _ = roc_curve(y.numpy(), s.numpy(), drop_intermediate=False)
-    torch.testing.assert_close(torch.stack(ch.roc(s, y)), torch.from_numpy(np.stack([fpr, tpr])))
-    torch.testing.assert_close(ch.auroc_trapezoid(s, y), torch.tensor(roc_auc_score(y.numpy(), s.numpy()), dtype=torch.float64))
+    torch.testing.assert_close(
+        torch.stack(ch.roc(s, y)), torch.from_numpy(np.stack([fpr, tpr]))
+    )
+    torch.testing.assert_close(
+        ch.auroc_trapezoid(s, y),
+        torch.tensor(roc_auc_score(y.numpy(), s.numpy()), dtype=torch.float64),
+    )
     dfpr, dtpr, _ = demos.roc_points(s.numpy(), y.numpy())
     np.testing.assert_allclose(np.stack([dfpr, dtpr]), np.stack([fpr, tpr]))
 
@@ -153,4 +203,6 @@ def test_demos_reject_bad_input():
     with pytest.raises(ValueError, match="both"):
         demos.threshold(np.arange(5.0), np.zeros(5, bool))
     with pytest.raises(ValueError, match="2 latent"):
-        demos.latent_walk([np.zeros((3, 64))], [np.zeros(64)], np.zeros((4, 2)), np.zeros(4))
+        demos.latent_walk(
+            [np.zeros((3, 64))], [np.zeros(64)], np.zeros((4, 2)), np.zeros(4)
+        )

@@ -40,5 +40,8 @@ def test_schedule_and_weights_references():
     assert lam[0] == 0 and 0.99 < lam[1] < 1
     x = torch.linspace(-2, 2, 5, dtype=torch.float64)
     w = ex.importance_weight_ref(x, 0.0, 1.0, 1.0, 0.5)
-    ref = torch.distributions.Normal(1.0, 0.5).log_prob(x).exp() / torch.distributions.Normal(0.0, 1.0).log_prob(x).exp()
+    ref = (
+        torch.distributions.Normal(1.0, 0.5).log_prob(x).exp()
+        / torch.distributions.Normal(0.0, 1.0).log_prob(x).exp()
+    )
     torch.testing.assert_close(w, ref)

@@ -7,15 +7,29 @@ import pytest
 import torch
 
 import helpers.exercises
-from helpers.checker import CORRECT, NOT_ATTEMPTED, WRONG, Case, Checker, NumberChecker, compare, is_stub
+from helpers.checker import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    WRONG,
+    Case,
+    Checker,
+    NumberChecker,
+    compare,
+    is_stub,
+)
 
 
 def mean_sq(x):
-    return (x ** 2).mean()
+    return (x**2).mean()
 
 
-SQ = Checker("ex-test", mean_sq, cases=[Case("three numbers", (torch.tensor([1.0, 2.0, 3.0]),))],
-             mistakes={"you squared the mean": lambda x: x.mean() ** 2}, hint="average the squares")
+SQ = Checker(
+    "ex-test",
+    mean_sq,
+    cases=[Case("three numbers", (torch.tensor([1.0, 2.0, 3.0]),))],
+    mistakes={"you squared the mean": lambda x: x.mean() ** 2},
+    hint="average the squares",
+)
 
 
 def stub(x):
@@ -31,17 +45,26 @@ def test_stub_is_not_attempted_and_reference_is_correct():
     assert v.status == CORRECT and "correct" in v.message
 
 
-@pytest.mark.parametrize("answer, says", [
-    (lambda x: x.mean() ** 2, "you squared the mean"),                      # a registered mistake
-    (lambda x: -(x ** 2).mean(), "sign is flipped"),                        # generic: sign
-    (lambda x: (x ** 2).sum(), "3 times the expected"),                     # generic: sum vs mean
-    (lambda x: x ** 2, "returned shape (3,), expected ()"),                 # wrong shape
-    (lambda x: (x ** 2).mean() / 0 * 0, "NaN"),                             # NaN
-    (lambda x: (x ** 2).long().mean(), "raised RuntimeError"),              # an exception in their code
-    (lambda x: torch.tensor(4, dtype=torch.int64), "dtype torch.int64"),    # wrong dtype
-    (lambda x: None if x.sum() else 0, "forget the `return`"),              # no return
-    (lambda x: "4.67", "returned a str"),                                   # wrong type
-])
+@pytest.mark.parametrize(
+    "answer, says",
+    [
+        (lambda x: x.mean() ** 2, "you squared the mean"),  # a registered mistake
+        (lambda x: -(x**2).mean(), "sign is flipped"),  # generic: sign
+        (lambda x: (x**2).sum(), "3 times the expected"),  # generic: sum vs mean
+        (lambda x: x**2, "returned shape (3,), expected ()"),  # wrong shape
+        (lambda x: (x**2).mean() / 0 * 0, "NaN"),  # NaN
+        (
+            lambda x: (x**2).long().mean(),
+            "raised RuntimeError",
+        ),  # an exception in their code
+        (
+            lambda x: torch.tensor(4, dtype=torch.int64),
+            "dtype torch.int64",
+        ),  # wrong dtype
+        (lambda x: None if x.sum() else 0, "forget the `return`"),  # no return
+        (lambda x: "4.67", "returned a str"),  # wrong type
+    ],
+)
 def test_wrong_answers_get_a_clear_sentence(answer, says):
     v = SQ.verdict(answer)
     assert v.status == WRONG and says in v.message, v.message
@@ -51,7 +74,9 @@ def test_wrong_answers_get_a_clear_sentence(answer, says):
 def test_compare_accepts_numpy_and_floats_and_checks_tuples():
     assert compare(torch.tensor([1.0, 2.0]), [1.0, 2.0]) is None
     assert compare(2.5, torch.tensor(2.5)) is None
-    assert "value 2 of the tuple" in compare((torch.tensor(1.0), torch.tensor(2.0)), (1.0, 3.0))
+    assert "value 2 of the tuple" in compare(
+        (torch.tensor(1.0), torch.tensor(2.0)), (1.0, 3.0)
+    )
     assert "transpose" in compare(torch.zeros(2, 3), torch.zeros(3, 2))
 
 
@@ -81,9 +106,17 @@ def test_chapter_checker_on_right_stub_and_typical_wrong_answers(checker):
         assert checker.verdict(checker.hi + 1 + abs(checker.hi)).status == WRONG
         return
     assert checker.verdict(stub).status == NOT_ATTEMPTED
-    assert checker.verdict(checker.reference).status == CORRECT, checker.verdict(checker.reference).message
-    assert checker.mistakes, f"{checker.label}: list the exercise's typical wrong answers in `mistakes`"
+    assert checker.verdict(checker.reference).status == CORRECT, checker.verdict(
+        checker.reference
+    ).message
+    assert checker.mistakes, (
+        f"{checker.label}: list the exercise's typical wrong answers in `mistakes`"
+    )
     for hint, wrong in checker.mistakes.items():
         v = checker.verdict(wrong)
-        assert v.status == WRONG, f"{checker.label}: the mistake {hint!r} passed as correct"
-        assert hint in v.message, f"{checker.label}: the mistake {hint!r} was reported as: {v.message}"
+        assert v.status == WRONG, (
+            f"{checker.label}: the mistake {hint!r} passed as correct"
+        )
+        assert hint in v.message, (
+            f"{checker.label}: the mistake {hint!r} was reported as: {v.message}"
+        )

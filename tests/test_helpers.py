@@ -32,7 +32,9 @@ def test_windows_match_a_loop():
     X, y = data.windows(s, 3)
     assert X.shape == (7, 3) and y.shape == (7,)
     for i in range(7):
-        torch.testing.assert_close(X[i], torch.tensor(s[i:i + 3], dtype=torch.float32))
+        torch.testing.assert_close(
+            X[i], torch.tensor(s[i : i + 3], dtype=torch.float32)
+        )
         assert y[i].item() == pytest.approx(s[i + 3])
     with pytest.raises(ValueError, match="n_past"):
         data.windows(s, 10)
@@ -53,10 +55,12 @@ def test_digits_shapes_and_range():
 
 
 def test_numerical_grad_matches_autograd():
-    f = lambda x: (x.sin() * x ** 2).sum()
+    f = lambda x: (x.sin() * x**2).sum()
     x = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float64, requires_grad=True)
     f(x).backward()
-    torch.testing.assert_close(checks.numerical_grad(f, x.detach()), x.grad, rtol=1e-7, atol=1e-8)
+    torch.testing.assert_close(
+        checks.numerical_grad(f, x.detach()), x.grad, rtol=1e-7, atol=1e-8
+    )
 
 
 def test_assert_close_reports_and_raises(capsys):
@@ -77,14 +81,29 @@ def test_check_shape():
 
 def test_fit_matches_a_hand_written_loop():
     """fit = the chapter 01 loop: the same seeded batches and SGD updates give the same weights."""
-    X, y = torch.randn(50, 3, generator=torch.Generator().manual_seed(0)), torch.randn(50)
+    X, y = (
+        torch.randn(50, 3, generator=torch.Generator().manual_seed(0)),
+        torch.randn(50),
+    )
     loss_fn = lambda out, t: ((out.squeeze(-1) - t) ** 2).mean()
 
     torch.manual_seed(0)
     m1 = torch.nn.Linear(3, 1)
-    hist = train.fit(m1, loss_fn, X, y, torch.optim.SGD(m1.parameters(), lr=0.1), epochs=3,
-                     batch_size=16, X_val=X, y_val=y, seed=5)
-    assert len(hist.train) == 3 * 4 and len(hist.val) == 3  # ceil(50 / 16) = 4 updates an epoch
+    hist = train.fit(
+        m1,
+        loss_fn,
+        X,
+        y,
+        torch.optim.SGD(m1.parameters(), lr=0.1),
+        epochs=3,
+        batch_size=16,
+        X_val=X,
+        y_val=y,
+        seed=5,
+    )
+    assert (
+        len(hist.train) == 3 * 4 and len(hist.val) == 3
+    )  # ceil(50 / 16) = 4 updates an epoch
 
     torch.manual_seed(0)
     m2 = torch.nn.Linear(3, 1)
@@ -92,7 +111,7 @@ def test_fit_matches_a_hand_written_loop():
     for _ in range(3):
         order = torch.randperm(50, generator=g)
         for i in range(0, 50, 16):
-            idx = order[i:i + 16]
+            idx = order[i : i + 16]
             loss = loss_fn(m2(X[idx]), y[idx])
             m2.zero_grad()
             loss.backward()
@@ -107,9 +126,13 @@ def test_fit_rejects_bad_input():
     m = torch.nn.Linear(2, 1)
     opt = torch.optim.SGD(m.parameters(), lr=0.1)
     with pytest.raises(ValueError, match="disagree"):
-        train.fit(m, torch.nn.MSELoss(), torch.zeros(5, 2), torch.zeros(4), opt, epochs=1)
+        train.fit(
+            m, torch.nn.MSELoss(), torch.zeros(5, 2), torch.zeros(4), opt, epochs=1
+        )
     with pytest.raises(ValueError, match="epochs"):
-        train.fit(m, torch.nn.MSELoss(), torch.zeros(5, 2), torch.zeros(5), opt, epochs=0)
+        train.fit(
+            m, torch.nn.MSELoss(), torch.zeros(5, 2), torch.zeros(5), opt, epochs=0
+        )
 
 
 def test_progress_switch(monkeypatch):

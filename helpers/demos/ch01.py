@@ -19,7 +19,9 @@ def _pin_labels(fig, *axes) -> None:
     for axis in axes:
         ax = axis.axes
         to_axes = ax.transAxes.inverted()
-        x, y = axis.label.get_position()  # x axis: (axes, pixels); y axis: (pixels, axes)
+        x, y = (
+            axis.label.get_position()
+        )  # x axis: (axes, pixels); y axis: (pixels, axes)
         if axis is ax.xaxis:
             axis.set_label_coords(x, to_axes.transform((0, y))[1])
         else:
@@ -35,8 +37,16 @@ def descent(x, y, w0: float = -1.0, b0: float = 0.0) -> Demo:
     """
     x, y = np.asarray(x, float), np.asarray(y, float)
     if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
-        raise ValueError(f"x and y must be 1-D of equal length >= 2, got {x.shape} and {y.shape}")
-    mx, my, mxx, mxy, myy = x.mean(), y.mean(), (x * x).mean(), (x * y).mean(), (y * y).mean()
+        raise ValueError(
+            f"x and y must be 1-D of equal length >= 2, got {x.shape} and {y.shape}"
+        )
+    mx, my, mxx, mxy, myy = (
+        x.mean(),
+        y.mean(),
+        (x * x).mean(),
+        (x * y).mean(),
+        (y * y).mean(),
+    )
 
     def loss(w, b):  # L = mean((b + w x - y)^2), expanded
         return w * w * mxx + b * b + myy + 2 * w * b * mx - 2 * w * mxy - 2 * b * my
@@ -45,8 +55,10 @@ def descent(x, y, w0: float = -1.0, b0: float = 0.0) -> Demo:
         return 2 * (w * mxx + b * mx - mxy), 2 * (w * mx + b - my)
 
     w_star, b_star = np.linalg.solve([[mxx, mx], [mx, 1.0]], [mxy, my])
-    W, B = np.meshgrid(np.linspace(w_star - 2.5, w_star + 2.5, 120),
-                       np.linspace(b_star - 6, b_star + 6, 120))
+    W, B = np.meshgrid(
+        np.linspace(w_star - 2.5, w_star + 2.5, 120),
+        np.linspace(b_star - 6, b_star + 6, 120),
+    )
     L = loss(W, B)
     levels = np.geomspace(L.min() + 1e-3, L.max(), 18)
     l_star = float(loss(w_star, b_star))
@@ -59,7 +71,9 @@ def descent(x, y, w0: float = -1.0, b0: float = 0.0) -> Demo:
     ax1.contour(W, B, L, levels=levels, cmap="viridis", linewidths=0.8)
     (path_line,) = ax1.plot([w0], [b0], "o-", color="crimson", ms=2.5, lw=1)
     ax1.plot([w_star], [b_star], "k*", ms=10, label="minimum $(w^*, b^*)$")
-    ax1.set(xlim=(W.min(), W.max()), ylim=(B.min(), B.max()), xlabel="$w$", ylabel="$b$")
+    ax1.set(
+        xlim=(W.min(), W.max()), ylim=(B.min(), B.max()), xlabel="$w$", ylabel="$b$"
+    )
     title = ax1.set_title("", y=1.0)  # a set y: no title placement pass per draw
     ax1.legend(loc="lower left")
     notice(ax1, "")
@@ -70,7 +84,9 @@ def descent(x, y, w0: float = -1.0, b0: float = 0.0) -> Demo:
     ax2.set(xlabel="update $t$", ylabel="$L(w^t, b^t)$")
     ax2.set_title("loss", y=1.0)
     ax2.legend()
-    _pin_labels(fig, ax1.xaxis, ax1.yaxis, ax2.xaxis)  # ax2's y tick labels change with the data
+    _pin_labels(
+        fig, ax1.xaxis, ax1.yaxis, ax2.xaxis
+    )  # ax2's y tick labels change with the data
 
     def render(eta: float, steps: int):
         """Gradient descent's path on the error surface L(w, b), and the loss at each update.
@@ -93,18 +109,30 @@ def descent(x, y, w0: float = -1.0, b0: float = 0.0) -> Demo:
         losses = loss(ws, bs)
         path_line.set_data(ws, bs)
         title.set_text(f"η = {eta:.3g}, {len(ws) - 1} updates")
-        warning.set_text(f"diverged at update {diverged}:\nthe learning rate is too large" if diverged else "")
+        warning.set_text(
+            f"diverged at update {diverged}:\nthe learning rate is too large"
+            if diverged
+            else ""
+        )
         warning.set_visible(bool(diverged))
         loss_line.set_data(np.arange(len(losses)), losses)
-        n = len(losses) - 1  # autoscale's 5% margins; a lone point gets +-0.055, as autoscale gives it
+        n = (
+            len(losses) - 1
+        )  # autoscale's 5% margins; a lone point gets +-0.055, as autoscale gives it
         ax2.set_xlim((-0.05 * n, 1.05 * n) if n else (-0.055, 0.055))
         lo = max(min(losses.min(), l_star), 1e-12)
         hi = max(losses.max(), l_star, lo)
-        span = np.log10(hi / lo) if hi > lo else 1.0  # 5% margins in log space, like autoscale
+        span = (
+            np.log10(hi / lo) if hi > lo else 1.0
+        )  # 5% margins in log space, like autoscale
         ax2.set_ylim(lo / 10 ** (0.05 * span), hi * 10 ** (0.05 * span))
         return fig
 
-    return Demo(render, eta=Slider(1e-3, 0.3, 0.02, log=True), steps=Slider(0, 300, 60, integer=True))
+    return Demo(
+        render,
+        eta=Slider(1e-3, 0.3, 0.02, log=True),
+        steps=Slider(0, 300, 60, integer=True),
+    )
 
 
 def target_curve(x):
@@ -171,7 +199,9 @@ def sigmoid_builder() -> Demo:
         ax2.set_ylim(*limits(shown.min(), shown.max()))
         return fig
 
-    return Demo(render, n=Slider(1, 40, 6, integer=True), sharpness=Slider(0.5, 50, 4, log=True))
+    return Demo(
+        render, n=Slider(1, 40, 6, integer=True), sharpness=Slider(0.5, 50, 4, log=True)
+    )
 
 
 def examples() -> dict:
@@ -179,4 +209,7 @@ def examples() -> dict:
     from helpers.data import daily_views, windows
 
     X, y = windows(daily_views(), 1)  # yesterday's views -> today's
-    return {"descent": descent(X[:, 0].numpy(), y.numpy()), "sigmoid_builder": sigmoid_builder()}
+    return {
+        "descent": descent(X[:, 0].numpy(), y.numpy()),
+        "sigmoid_builder": sigmoid_builder(),
+    }

@@ -7,7 +7,9 @@ import torch
 from helpers.widgets import Choice, Demo, Slider
 
 
-def masked_prediction(model, sentences: list, words: list, mask_id: int, cls_id: int, top: int = 8) -> Demo:
+def masked_prediction(
+    model, sentences: list, words: list, mask_id: int, cls_id: int, top: int = 8
+) -> Demo:
     """Pick a sentence and a position to mask; bars show the model's ``top`` guesses for it.
 
     ``model(tokens)`` gives hidden states and ``model.logits(h)`` scores over ``words``; ``sentences``
@@ -22,18 +24,22 @@ def masked_prediction(model, sentences: list, words: list, mask_id: int, cls_id:
         raise ValueError(f"words not in the vocabulary: {unknown}")
     names = [" ".join(s) for s in sentences]
     longest = max(len(s) for s in sentences)
-    probs = {}                                           # (sentence, position) -> probabilities (V,)
+    probs = {}  # (sentence, position) -> probabilities (V,)
     model.eval()
     with torch.no_grad():
         for name, s in zip(names, sentences):
             ids = torch.tensor([[cls_id] + [index[w] for w in s]])
             batch = ids.repeat(len(s), 1)
-            batch[torch.arange(len(s)), torch.arange(len(s)) + 1] = mask_id   # row p masks word p
-            p = model.logits(model(batch)).softmax(-1)   # (len(s), T, V)
+            batch[torch.arange(len(s)), torch.arange(len(s)) + 1] = (
+                mask_id  # row p masks word p
+            )
+            p = model.logits(model(batch)).softmax(-1)  # (len(s), T, V)
             for pos in range(len(s)):
                 probs[name, pos] = p[pos, pos + 1].numpy()
 
-    fig, (ax_s, ax_p) = plt.subplots(2, 1, figsize=(6.4, 4.2), gridspec_kw={"height_ratios": [1, 3]})
+    fig, (ax_s, ax_p) = plt.subplots(
+        2, 1, figsize=(6.4, 4.2), gridspec_kw={"height_ratios": [1, 3]}
+    )
     plt.close(fig)
     bars = ax_p.barh(np.arange(top), np.zeros(top), color="C0")
     ax_p.invert_yaxis()
@@ -44,24 +50,49 @@ def masked_prediction(model, sentences: list, words: list, mask_id: int, cls_id:
 
     def render(sentence: str, position: int):
         s = sentences[names.index(sentence)]
-        pos = min(int(position), len(s)) - 1             # slider counts words from 1
+        pos = min(int(position), len(s)) - 1  # slider counts words from 1
         p = probs[sentence, pos]
         order = np.argsort(-p)[:top]
         ax_s.clear()
         ax_s.axis("off")
         shown = ["[MASK]" if i == pos else w for i, w in enumerate(s)]
-        ax_s.text(0.0, 0.5, "input:  " + " ".join(shown), fontsize=10, va="center", family="monospace")
-        ax_s.text(0.0, 0.0, f"hidden word: {s[pos]!r}" + ("  (position past the end: showing the last word)"
-                  if int(position) > len(s) else ""), fontsize=9, va="center", color="gray")
+        ax_s.text(
+            0.0,
+            0.5,
+            "input:  " + " ".join(shown),
+            fontsize=10,
+            va="center",
+            family="monospace",
+        )
+        ax_s.text(
+            0.0,
+            0.0,
+            f"hidden word: {s[pos]!r}"
+            + (
+                "  (position past the end: showing the last word)"
+                if int(position) > len(s)
+                else ""
+            ),
+            fontsize=9,
+            va="center",
+            color="gray",
+        )
         for b, i in zip(bars, order):
             b.set_width(float(p[i]))
             b.set_color("C2" if words[i] == s[pos] else "C0")
         ax_p.set_yticks(np.arange(top), [words[i] for i in order])
-        ax_p.set_title(f"top {top} guesses for position {pos + 1} (green: the hidden word)", fontsize=10)
+        ax_p.set_title(
+            f"top {top} guesses for position {pos + 1} (green: the hidden word)",
+            fontsize=10,
+        )
         fig.tight_layout()
         return fig
 
-    return Demo(render, sentence=Choice(names, names[0]), position=Slider(1, longest, 2, integer=True))
+    return Demo(
+        render,
+        sentence=Choice(names, names[0]),
+        position=Slider(1, longest, 2, integer=True),
+    )
 
 
 def sampling(model, prompt: list, words: list, n_new: int = 24, seed: int = 0) -> Demo:
@@ -73,22 +104,34 @@ def sampling(model, prompt: list, words: list, n_new: int = 24, seed: int = 0) -
     The same uniform numbers are reused at every ``tau``, so moving the slider changes only the temperature.
     """
     if len(prompt) == 0 or len(prompt) + n_new > model.T_max:
-        raise ValueError(f"prompt length must be 1..{model.T_max - n_new}, got {len(prompt)}")
+        raise ValueError(
+            f"prompt length must be 1..{model.T_max - n_new}, got {len(prompt)}"
+        )
     u = torch.rand(n_new, generator=torch.Generator().manual_seed(seed))
-    taus = torch.logspace(np.log10(0.05), np.log10(5.0), 41)  # the log slider's grid (step 0.05 in log10)
+    taus = torch.logspace(
+        np.log10(0.05), np.log10(5.0), 41
+    )  # the log slider's grid (step 0.05 in log10)
     model.eval()
     with torch.no_grad():
-        z0 = model.logits(model(torch.tensor([prompt])))[0, -1]   # logits after the prompt, (V,)
-        ids = torch.tensor([prompt]).repeat(len(taus), 1)          # one row per temperature
-        for t in range(n_new):                                     # inverse-CDF draws, the same uniforms for every row
-            p = (model.logits(model(ids))[:, -1] / taus[:, None]).softmax(-1)     # (n_tau, V)
+        z0 = model.logits(model(torch.tensor([prompt])))[
+            0, -1
+        ]  # logits after the prompt, (V,)
+        ids = torch.tensor([prompt]).repeat(len(taus), 1)  # one row per temperature
+        for t in range(n_new):  # inverse-CDF draws, the same uniforms for every row
+            p = (model.logits(model(ids))[:, -1] / taus[:, None]).softmax(
+                -1
+            )  # (n_tau, V)
             c = p.cumsum(-1)
-            nxt = torch.searchsorted(c, (u[t] * c[:, -1:]).contiguous()).clamp(max=len(words) - 1)
+            nxt = torch.searchsorted(c, (u[t] * c[:, -1:]).contiguous()).clamp(
+                max=len(words) - 1
+            )
             ids = torch.cat([ids, nxt], 1)
     samples = ids.tolist()
     top = torch.argsort(z0, descending=True)[:10]
 
-    fig, (ax_p, ax_t) = plt.subplots(1, 2, figsize=(8.8, 3.4), gridspec_kw={"width_ratios": [1, 1.6]})
+    fig, (ax_p, ax_t) = plt.subplots(
+        1, 2, figsize=(8.8, 3.4), gridspec_kw={"width_ratios": [1, 1.6]}
+    )
     plt.close(fig)
     bars = ax_p.barh(np.arange(10), np.zeros(10))
     ax_p.set_yticks(np.arange(10), [words[i] for i in top])
@@ -103,7 +146,9 @@ def sampling(model, prompt: list, words: list, n_new: int = 24, seed: int = 0) -
         tau = max(float(tau), 1e-3)
         for b, p in zip(bars, (z0 / tau).softmax(-1)[top].tolist()):
             b.set_width(p)
-        ids = samples[int(torch.argmin((taus.log() - np.log(tau)).abs()))]   # the nearest precomputed tau
+        ids = samples[
+            int(torch.argmin((taus.log() - np.log(tau)).abs()))
+        ]  # the nearest precomputed tau
         lines, line = [], ""
         for w in [words[i] for i in ids]:
             line += w + " "
@@ -126,7 +171,13 @@ def examples() -> dict:
     words = ["[PAD]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat", "."]
     torch.manual_seed(0)
     bert = TinyTransformer(len(words), D=16, h=2, d_ff=32, n_layers=1, T_max=12)
-    gpt = TinyTransformer(len(words), D=16, h=2, d_ff=32, n_layers=1, T_max=32, causal=True)
+    gpt = TinyTransformer(
+        len(words), D=16, h=2, d_ff=32, n_layers=1, T_max=32, causal=True
+    )
     sentences = [["the", "cat", "sat", "on", "the", "mat", "."], ["the", "mat", "."]]
-    return {"masked_prediction": masked_prediction(bert, sentences, words, mask_id=3, cls_id=1),
-            "sampling": sampling(gpt, [4, 5], words, n_new=20)}
+    return {
+        "masked_prediction": masked_prediction(
+            bert, sentences, words, mask_id=3, cls_id=1
+        ),
+        "sampling": sampling(gpt, [4, 5], words, n_new=20),
+    }

@@ -31,33 +31,55 @@ def latent_walk(Ws, bs, codes, labels, lim: float = 3.0) -> Demo:
     bs = [np.asarray(b, dtype=float).reshape(-1) for b in bs]
     codes, labels = np.asarray(codes, dtype=float), np.asarray(labels)
     if not Ws or Ws[0].shape[0] != 2 or Ws[-1].shape[1] != 64:
-        raise ValueError("the decoder must map 2 latent numbers to 64 pixels (an 8x8 image)")
+        raise ValueError(
+            "the decoder must map 2 latent numbers to 64 pixels (an 8x8 image)"
+        )
     if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) != len(labels):
-        raise ValueError(f"codes must be (N, 2) with one label each, got {codes.shape} and {labels.shape}")
+        raise ValueError(
+            f"codes must be (N, 2) with one label each, got {codes.shape} and {labels.shape}"
+        )
     # a 7x7 grid of decoded images over the plane, computed once, drawn as a faint mosaic
     centres = {int(c): np.median(codes[labels == c], axis=0) for c in np.unique(labels)}
     grid = np.linspace(-lim, lim, 7)
     mosaic_codes = np.array([[a, b] for b in grid[::-1] for a in grid])
-    decoded = _mlp_numpy(Ws, bs, mosaic_codes).reshape(7, 7, 8, 8)      # (row, column, 8, 8)
-    tiles = np.zeros((7 * 10, 7 * 10))                                   # 2 blank pixels between tiles
+    decoded = _mlp_numpy(Ws, bs, mosaic_codes).reshape(
+        7, 7, 8, 8
+    )  # (row, column, 8, 8)
+    tiles = np.zeros((7 * 10, 7 * 10))  # 2 blank pixels between tiles
     for r in range(7):
         for c in range(7):
-            tiles[r * 10 + 1:r * 10 + 9, c * 10 + 1:c * 10 + 9] = decoded[r, c]
+            tiles[r * 10 + 1 : r * 10 + 9, c * 10 + 1 : c * 10 + 9] = decoded[r, c]
 
     def render(z1: float, z2: float):
         z = np.array([[z1, z2]])
         image = _mlp_numpy(Ws, bs, z).reshape(8, 8)
         fig, (ax0, ax1, ax2) = plt.subplots(1, 3, figsize=(9.6, 3.3))
         fig.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.88, wspace=0.2)
-        ax0.scatter(codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=4, vmin=0, vmax=9)
-        for label, (cx, cy) in centres.items():                           # each class's digit at its centre
-            ax0.text(cx, cy, str(label), fontsize=11, weight="bold", ha="center", va="center")
+        ax0.scatter(
+            codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=4, vmin=0, vmax=9
+        )
+        for label, (cx, cy) in centres.items():  # each class's digit at its centre
+            ax0.text(
+                cx, cy, str(label), fontsize=11, weight="bold", ha="center", va="center"
+            )
         ax0.plot([z1], [z2], "r*", ms=14)
-        ax0.set(xlim=(-lim, lim), ylim=(-lim, lim), title="training codes, by digit", xlabel="$z_1$", ylabel="$z_2$",
-                xticks=[-2, 0, 2], yticks=[-2, 0, 2])
-        step = 2 * lim / 6                                               # grid spacing: tile centres at the grid
-        ax1.imshow(tiles, cmap="gray_r", vmin=0, vmax=1,
-                   extent=(-lim - step / 2, lim + step / 2, -lim - step / 2, lim + step / 2))
+        ax0.set(
+            xlim=(-lim, lim),
+            ylim=(-lim, lim),
+            title="training codes, by digit",
+            xlabel="$z_1$",
+            ylabel="$z_2$",
+            xticks=[-2, 0, 2],
+            yticks=[-2, 0, 2],
+        )
+        step = 2 * lim / 6  # grid spacing: tile centres at the grid
+        ax1.imshow(
+            tiles,
+            cmap="gray_r",
+            vmin=0,
+            vmax=1,
+            extent=(-lim - step / 2, lim + step / 2, -lim - step / 2, lim + step / 2),
+        )
         ax1.plot([z1], [z2], "r*", ms=12)
         ax1.set(title="decoder over the plane", xticks=[], yticks=[])
         ax2.imshow(image, cmap="gray_r", vmin=0, vmax=1)
@@ -66,7 +88,9 @@ def latent_walk(Ws, bs, codes, labels, lim: float = 3.0) -> Demo:
         ax1.grid(False)
         return fig
 
-    return Demo(render, z1=Slider(-lim, lim, 0.0, step=0.1), z2=Slider(-lim, lim, 0.0, step=0.1))
+    return Demo(
+        render, z1=Slider(-lim, lim, 0.0, step=0.1), z2=Slider(-lim, lim, 0.0, step=0.1)
+    )
 
 
 def roc_points(scores, is_anomaly):
@@ -74,7 +98,9 @@ def roc_points(scores, is_anomaly):
     s, y = np.asarray(scores, dtype=float), np.asarray(is_anomaly, dtype=bool)
     order = np.argsort(-s, kind="stable")
     s, y = s[order], y[order]
-    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]  # last index of each distinct score
+    last = np.r_[
+        np.flatnonzero(np.diff(s)), len(s) - 1
+    ]  # last index of each distinct score
     tpr = np.r_[0.0, np.cumsum(y)[last] / y.sum()]
     fpr = np.r_[0.0, np.cumsum(~y)[last] / (~y).sum()]
     return fpr, tpr, np.r_[np.inf, s[last]]
@@ -86,7 +112,10 @@ def threshold(scores, is_anomaly, name: str = "score") -> Demo:
     ``scores``: (N,) anomaly scores (higher = more anomalous); ``is_anomaly``: (N,) booleans, both
     classes present. An input is flagged when its score exceeds the threshold.
     """
-    s, y = np.asarray(scores, dtype=float).reshape(-1), np.asarray(is_anomaly, dtype=bool).reshape(-1)
+    s, y = (
+        np.asarray(scores, dtype=float).reshape(-1),
+        np.asarray(is_anomaly, dtype=bool).reshape(-1),
+    )
     if len(s) != len(y) or not np.isfinite(s).all():
         raise ValueError("scores must be finite and have one label each")
     if y.all() or not y.any():
@@ -94,34 +123,59 @@ def threshold(scores, is_anomaly, name: str = "score") -> Demo:
     fpr, tpr, _ = roc_points(s, y)
     lo, hi = float(np.quantile(s, 0.0)), float(np.quantile(s, 1.0))
     bins = np.linspace(lo, hi, 30)
-    counts = [np.histogram(s[group], bins=bins, density=True)[0] for group in (~y, y)]   # once, not per redraw
+    counts = [
+        np.histogram(s[group], bins=bins, density=True)[0] for group in (~y, y)
+    ]  # once, not per redraw
     start = float(np.quantile(s[~y], 0.9))
 
     def render(thresh: float):
         flagged = s > thresh
         tp, fp = int((flagged & y).sum()), int((flagged & ~y).sum())
         fn, tn = int((~flagged & y).sum()), int((~flagged & ~y).sum())
-        fig, (ax0, ax1, ax2) = plt.subplots(1, 3, figsize=(9.6, 3.2), gridspec_kw={"width_ratios": [1.4, 1, 1]})
+        fig, (ax0, ax1, ax2) = plt.subplots(
+            1, 3, figsize=(9.6, 3.2), gridspec_kw={"width_ratios": [1.4, 1, 1]}
+        )
         fig.subplots_adjust(left=0.06, right=0.98, bottom=0.16, top=0.85, wspace=0.35)
         ax0.stairs(counts[0], bins, fill=True, alpha=0.6, label="normal")
         ax0.stairs(counts[1], bins, fill=True, alpha=0.6, label="anomaly")
         ax0.axvline(thresh, color="k", ls="--")
-        ax0.set(xlabel=name, ylabel="share (density)", title="flag above the line", yticks=[],
-                xticks=np.round(np.linspace(lo, hi, 3), 3))
+        ax0.set(
+            xlabel=name,
+            ylabel="share (density)",
+            title="flag above the line",
+            yticks=[],
+            xticks=np.round(np.linspace(lo, hi, 3), 3),
+        )
         ax0.legend(fontsize=8)
         ax1.imshow([[tn, fp], [fn, tp]], cmap="Blues")
         for (i, j), v in np.ndenumerate(np.array([[tn, fp], [fn, tp]])):
             ax1.text(j, i, str(v), ha="center", va="center", fontsize=12)
-        ax1.set(xticks=[0, 1], xticklabels=["normal", "anomaly"], yticks=[0, 1], yticklabels=["normal", "anomaly"],
-                xlabel="flagged as", ylabel="truth", title="confusion matrix")
+        ax1.set(
+            xticks=[0, 1],
+            xticklabels=["normal", "anomaly"],
+            yticks=[0, 1],
+            yticklabels=["normal", "anomaly"],
+            xlabel="flagged as",
+            ylabel="truth",
+            title="confusion matrix",
+        )
         ax1.grid(False)
-        precision = f"{tp / (tp + fp):.2f}" if tp + fp else "undefined (nothing flagged)"
+        precision = (
+            f"{tp / (tp + fp):.2f}" if tp + fp else "undefined (nothing flagged)"
+        )
         ax2.plot(fpr, tpr, color="C0")
         ax2.plot([0, 1], [0, 1], color="gray", ls=":")
         ax2.plot([fp / (fp + tn)], [tp / (tp + fn)], "ro")
-        ax2.set(xlabel="false-positive rate", ylabel="true-positive rate (recall)", xlim=(0, 1), ylim=(0, 1.02),
-                xticks=[0, 0.5, 1], yticks=[0, 0.5, 1],
-                title=f"recall {tp / (tp + fn):.2f}, precision {precision}", aspect="equal")
+        ax2.set(
+            xlabel="false-positive rate",
+            ylabel="true-positive rate (recall)",
+            xlim=(0, 1),
+            ylim=(0, 1.02),
+            xticks=[0, 0.5, 1],
+            yticks=[0, 0.5, 1],
+            title=f"recall {tp / (tp + fn):.2f}, precision {precision}",
+            aspect="equal",
+        )
         ax2.title.set_fontsize(9)
         return fig
 
@@ -135,5 +189,7 @@ def examples() -> dict:
     bs = [np.zeros(16), np.zeros(64)]
     codes, labels = rng.normal(0, 1, (200, 2)), rng.integers(0, 10, 200)
     scores = np.r_[rng.normal(0, 1, 300), rng.normal(2, 1, 30)]
-    return {"latent_walk": latent_walk(Ws, bs, codes, labels),
-            "threshold": threshold(scores, np.r_[np.zeros(300, bool), np.ones(30, bool)])}
+    return {
+        "latent_walk": latent_walk(Ws, bs, codes, labels),
+        "threshold": threshold(scores, np.r_[np.zeros(300, bool), np.ones(30, bool)]),
+    }

@@ -24,11 +24,20 @@ def adapt(params, x, y, steps: int, alpha: float):
     for _ in range(steps):
         loss = ((forward(params, x) - y) ** 2).mean()
         grads = torch.autograd.grad(loss, params)
-        params = [(p - alpha * g).detach().requires_grad_() for p, g in zip(params, grads)]
+        params = [
+            (p - alpha * g).detach().requires_grad_() for p, g in zip(params, grads)
+        ]
     return params
 
 
-def adaptation(inits: dict, amplitude: float, phase: float, alpha: float, seed: int = 0, k_max: int = 10) -> Demo:
+def adaptation(
+    inits: dict,
+    amplitude: float,
+    phase: float,
+    alpha: float,
+    seed: int = 0,
+    k_max: int = 10,
+) -> Demo:
     """Pick K and the number of inner steps; see each initialization adapt to one new sinusoid.
 
     ``inits``: name -> list of parameter tensors of a 1-40-40-1 MLP (W as (in, out)); the task is
@@ -49,9 +58,15 @@ def adaptation(inits: dict, amplitude: float, phase: float, alpha: float, seed: 
     lines = {}
     for ax, name in zip(axes, inits):
         ax.plot(grid[:, 0], truth, color="lightgray", lw=3, label="the new task")
-        before, = ax.plot(grid[:, 0], np.zeros(len(grid)), color="C7", ls=":", label="before adapting")
-        after, = ax.plot(grid[:, 0], np.zeros(len(grid)), color="C3", label="after adapting")
-        dots = ax.scatter(x_all[:, 0], y_all[:, 0], color="k", zorder=3, s=18, label="support points")
+        (before,) = ax.plot(
+            grid[:, 0], np.zeros(len(grid)), color="C7", ls=":", label="before adapting"
+        )
+        (after,) = ax.plot(
+            grid[:, 0], np.zeros(len(grid)), color="C3", label="after adapting"
+        )
+        dots = ax.scatter(
+            x_all[:, 0], y_all[:, 0], color="k", zorder=3, s=18, label="support points"
+        )
         lines[name] = (before, after, dots, ax.set_title(name, fontsize=10))
         ax.set(xlim=(-5, 5), ylim=(-6, 6), xlabel="$x$")
     axes[0].legend(fontsize=7, loc="lower left")
@@ -71,16 +86,32 @@ def adaptation(inits: dict, amplitude: float, phase: float, alpha: float, seed: 
             after.set_ydata(pred)
             dots.set_offsets(np.c_[x[:, 0].numpy(), y[:, 0].numpy()])
             mse = float(np.mean((pred - truth) ** 2))
-            title.set_text(f"{name}: MSE {mse:.2f} after {steps} step{'s' if steps != 1 else ''}")
-        sup.set_text(f"K = {K} support points, {steps} gradient steps of size {alpha:g}")
+            title.set_text(
+                f"{name}: MSE {mse:.2f} after {steps} step{'s' if steps != 1 else ''}"
+            )
+        sup.set_text(
+            f"K = {K} support points, {steps} gradient steps of size {alpha:g}"
+        )
         return fig
 
-    return Demo(render, K=Slider(1, k_max, 5, integer=True), steps=Slider(0, 10, 1, integer=True))
+    return Demo(
+        render,
+        K=Slider(1, k_max, 5, integer=True),
+        steps=Slider(0, 10, 1, integer=True),
+    )
 
 
 def examples() -> dict:
     """The demo with two random initializations, for the tests."""
     g = torch.Generator().manual_seed(0)
-    make = lambda: [torch.randn(1, 40, generator=g) * 0.5, torch.zeros(40), torch.randn(40, 40, generator=g) * 0.1,
-                    torch.zeros(40), torch.randn(40, 1, generator=g) * 0.1, torch.zeros(1)]
-    return {"adaptation": adaptation({"init A": make(), "init B": make()}, 2.0, 0.5, 0.01)}
+    make = lambda: [
+        torch.randn(1, 40, generator=g) * 0.5,
+        torch.zeros(40),
+        torch.randn(40, 40, generator=g) * 0.1,
+        torch.zeros(40),
+        torch.randn(40, 1, generator=g) * 0.1,
+        torch.zeros(1),
+    ]
+    return {
+        "adaptation": adaptation({"init A": make(), "init B": make()}, 2.0, 0.5, 0.01)
+    }

@@ -18,19 +18,28 @@ def importance_weight_ref(x, mu_s, sigma_s, mu_t, sigma_t):
 
 
 importance_weight = Checker(
-    "ex-11-weights", importance_weight_ref,
-    cases=lambda: [Case("same spread, shifted mean", (torch.linspace(-2, 2, 5), 0.0, 1.0, 1.0, 1.0)),
-                   Case("different spreads", (torch.linspace(-3, 3, 7), 0.0, 2.0, 0.5, 0.5))],
+    "ex-11-weights",
+    importance_weight_ref,
+    cases=lambda: [
+        Case(
+            "same spread, shifted mean", (torch.linspace(-2, 2, 5), 0.0, 1.0, 1.0, 1.0)
+        ),
+        Case("different spreads", (torch.linspace(-3, 3, 7), 0.0, 2.0, 0.5, 0.5)),
+    ],
     mistakes={
-        "the ratio is upside down: weight by target density over source density":
-            lambda x, ms, ss, mt, st: _normal_pdf(x, ms, ss) / _normal_pdf(x, mt, st),
+        "the ratio is upside down: weight by target density over source density": lambda x, ms, ss, mt, st: (
+            _normal_pdf(x, ms, ss) / _normal_pdf(x, mt, st)
+        ),
         "the normalizing constants 1/(sigma sqrt(2 pi)) are missing; they do not cancel when the "
-        "spreads differ":
-            lambda x, ms, ss, mt, st: torch.exp(-0.5 * ((x - mt) / st) ** 2 + 0.5 * ((x - ms) / ss) ** 2),
-        "sigma is a standard deviation: divide (x - mu) by sigma, not by sigma squared":
-            lambda x, ms, ss, mt, st: _normal_pdf(x, mt, st ** 2) / _normal_pdf(x, ms, ss ** 2),
+        "spreads differ": lambda x, ms, ss, mt, st: torch.exp(
+            -0.5 * ((x - mt) / st) ** 2 + 0.5 * ((x - ms) / ss) ** 2
+        ),
+        "sigma is a standard deviation: divide (x - mu) by sigma, not by sigma squared": lambda x, ms, ss, mt, st: (
+            _normal_pdf(x, mt, st**2) / _normal_pdf(x, ms, ss**2)
+        ),
     },
-    hint="write each Gaussian density in full and divide target by source")
+    hint="write each Gaussian density in full and divide target by source",
+)
 
 
 def dann_lambda_ref(p, gamma=10.0):
@@ -39,18 +48,27 @@ def dann_lambda_ref(p, gamma=10.0):
 
 
 dann_lambda = Checker(
-    "ex-11-schedule", dann_lambda_ref,
-    cases=lambda: [Case("start, middle and end of training", (torch.tensor([0.0, 0.1, 0.5, 1.0]),)),
-                   Case("a slower schedule", (torch.linspace(0, 1, 6), 3.0))],
+    "ex-11-schedule",
+    dann_lambda_ref,
+    cases=lambda: [
+        Case(
+            "start, middle and end of training", (torch.tensor([0.0, 0.1, 0.5, 1.0]),)
+        ),
+        Case("a slower schedule", (torch.linspace(0, 1, 6), 3.0)),
+    ],
     mistakes={
-        "the schedule must start at 0 when p = 0: subtract 1":
-            lambda p, gamma=10.0: 2 / (1 + torch.exp(-gamma * p)),
-        "the exponent is -gamma p: with +gamma p lambda falls instead of rising":
-            lambda p, gamma=10.0: 2 / (1 + torch.exp(gamma * p)) - 1,
-        "the factor 2 makes the schedule end near 1; without it it ends near 0":
-            lambda p, gamma=10.0: 1 / (1 + torch.exp(-gamma * p)) - 1,
+        "the schedule must start at 0 when p = 0: subtract 1": lambda p, gamma=10.0: (
+            2 / (1 + torch.exp(-gamma * p))
+        ),
+        "the exponent is -gamma p: with +gamma p lambda falls instead of rising": lambda p, gamma=10.0: (
+            2 / (1 + torch.exp(gamma * p)) - 1
+        ),
+        "the factor 2 makes the schedule end near 1; without it it ends near 0": lambda p, gamma=10.0: (
+            1 / (1 + torch.exp(-gamma * p)) - 1
+        ),
     },
-    hint="lambda_p = 2 / (1 + exp(-gamma p)) - 1 rises from 0 to almost 1")
+    hint="lambda_p = 2 / (1 + exp(-gamma p)) - 1 rises from 0 to almost 1",
+)
 
 
 def domain_loss_ref(d_source, d_target):
@@ -62,23 +80,42 @@ def domain_loss_ref(d_source, d_target):
 
 def _cases_domain():
     g = torch.Generator().manual_seed(11)
-    return [Case("four source and four target logits", (torch.randn(4, generator=g), torch.randn(4, generator=g))),
-            Case("more target than source", (torch.randn(3, generator=g), torch.randn(6, generator=g) + 1))]
+    return [
+        Case(
+            "four source and four target logits",
+            (torch.randn(4, generator=g), torch.randn(4, generator=g)),
+        ),
+        Case(
+            "more target than source",
+            (torch.randn(3, generator=g), torch.randn(6, generator=g) + 1),
+        ),
+    ]
 
 
 domain_loss = Checker(
-    "ex-11-domain-loss", domain_loss_ref, cases=_cases_domain,
+    "ex-11-domain-loss",
+    domain_loss_ref,
+    cases=_cases_domain,
     mistakes={
-        "the domain labels are swapped: source is 0, target is 1":
-            lambda s, t: F.binary_cross_entropy_with_logits(torch.cat([s, t]),
-                                                            torch.cat([torch.ones_like(s), torch.zeros_like(t)])),
-        "the loss is a mean over all examples of both domains, not a sum":
-            lambda s, t: F.binary_cross_entropy_with_logits(torch.cat([s, t]),
-                                                            torch.cat([torch.zeros_like(s), torch.ones_like(t)]),
-                                                            reduction="sum"),
-        "the inputs are logits: apply the sigmoid (or use the with-logits loss) before the log":
-            lambda s, t: -(torch.cat([(1 - s).clamp_min(1e-6).log(), t.clamp_min(1e-6).log()])).mean(),
+        "the domain labels are swapped: source is 0, target is 1": lambda s, t: (
+            F.binary_cross_entropy_with_logits(
+                torch.cat([s, t]), torch.cat([torch.ones_like(s), torch.zeros_like(t)])
+            )
+        ),
+        "the loss is a mean over all examples of both domains, not a sum": lambda s, t: (
+            F.binary_cross_entropy_with_logits(
+                torch.cat([s, t]),
+                torch.cat([torch.zeros_like(s), torch.ones_like(t)]),
+                reduction="sum",
+            )
+        ),
+        "the inputs are logits: apply the sigmoid (or use the with-logits loss) before the log": lambda s, t: (
+            -(
+                torch.cat([(1 - s).clamp_min(1e-6).log(), t.clamp_min(1e-6).log()])
+            ).mean()
+        ),
     },
-    hint="concatenate the logits, label source 0 and target 1, and average the binary cross-entropy")
+    hint="concatenate the logits, label source 0 and target 1, and average the binary cross-entropy",
+)
 
 CHECKERS = [importance_weight, dann_lambda, domain_loss]

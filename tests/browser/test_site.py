@@ -18,15 +18,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
-PAGES = sorted(p for p in SITE.rglob("*.html")
-               if not {"_static", "_sources", "_sphinx_design_static"} & set(p.relative_to(SITE).parts)
-               and p.name not in {"genindex.html", "search.html"})
+PAGES = sorted(
+    p
+    for p in SITE.rglob("*.html")
+    if not {"_static", "_sources", "_sphinx_design_static"}
+    & set(p.relative_to(SITE).parts)
+    and p.name not in {"genindex.html", "search.html"}
+)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 WIDTH = 1280
 
-pytestmark = pytest.mark.skipif(not SITE.joinpath("index.html").exists(),
-                                reason="the site is not built: run `make book` first")
+pytestmark = pytest.mark.skipif(
+    not SITE.joinpath("index.html").exists(),
+    reason="the site is not built: run `make book` first",
+)
 
 
 class Links(HTMLParser):
@@ -59,7 +65,9 @@ def test_no_broken_internal_link_anchor_or_resource():
     broken = []
     for page, p in parsed.items():
         for href in p.links + p.images:
-            if re.match(r"^(https?:|mailto:|data:|javascript:)", href) or href.startswith("//"):
+            if re.match(
+                r"^(https?:|mailto:|data:|javascript:)", href
+            ) or href.startswith("//"):
                 continue
             target, anchor = urldefrag(unquote(href))
             target = target.split("?")[0]
@@ -76,19 +84,29 @@ def test_no_broken_internal_link_anchor_or_resource():
 @pytest.fixture(scope="module")
 def browser():
     if not (CHROMIUM and DRIVER):
-        pytest.skip("the browser test needs Chromium: `apt-get install chromium chromium-driver` "
-                    "(Debian), then run `make test` again")
+        pytest.skip(
+            "the browser test needs Chromium: `apt-get install chromium chromium-driver` "
+            "(Debian), then run `make test` again"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", f"--user-data-dir={tempfile.mkdtemp()}",
-                 f"--window-size={WIDTH},1000",
-                 # the network is cut off: no host name resolves, so nothing can load from a CDN
-                 "--host-resolver-rules=MAP * ~NOTFOUND"]:
+    for flag in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tempfile.mkdtemp()}",
+        f"--window-size={WIDTH},1000",
+        # the network is cut off: no host name resolves, so nothing can load from a CDN
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ]:
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
@@ -129,7 +147,8 @@ def test_page_reads_offline(browser, page):
 
     external = driver.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"
-        ".filter(u => !u.startsWith('file:') && !u.startsWith('data:'))")
+        ".filter(u => !u.startsWith('file:') && !u.startsWith('data:'))"
+    )
     if external:
         problems.append(f"resources from the network: {external[:5]}")
 
@@ -137,9 +156,12 @@ def test_page_reads_offline(browser, page):
         return [...document.querySelectorAll('.math')]
             .filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 60));""")
     if untypeset:
-        problems.append(f"{len(untypeset)} math elements left as raw TeX, e.g. {untypeset[:3]}")
+        problems.append(
+            f"{len(untypeset)} math elements left as raw TeX, e.g. {untypeset[:3]}"
+        )
     raw = driver.execute_script(
-        "return (document.querySelector('main') || document.body).innerText.includes('$$')")
+        "return (document.querySelector('main') || document.body).innerText.includes('$$')"
+    )
     if raw:
         problems.append("raw $$ left in the page text")
 
@@ -149,27 +171,42 @@ def test_page_reads_offline(browser, page):
             return !alt || /\\.(png|jpe?g|svg|gif)$/i.test(alt) || alt.includes('_images/');
         }).map(i => (i.getAttribute('alt') || i.src).slice(0, 80));""")
     if no_alt:
-        problems.append(f"{len(no_alt)} images without alt text that says what they show, e.g. {no_alt[:2]}")
+        problems.append(
+            f"{len(no_alt)} images without alt text that says what they show, e.g. {no_alt[:2]}"
+        )
 
     wide = driver.execute_script("""
         return [...document.querySelectorAll('main pre, main .output, main .cell_output, main table')]
             .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
             .map(e => (e.innerText || '').split('\\n').sort((a, b) => b.length - a.length)[0].slice(0, 100));""")
     if wide:
-        problems.append(f"{len(wide)} blocks scroll sideways at {WIDTH} px, widest lines: {wide[:3]}")
+        problems.append(
+            f"{len(wide)} blocks scroll sideways at {WIDTH} px, widest lines: {wide[:3]}"
+        )
 
-    for i in range(driver.execute_script("return document.querySelectorAll('.helpers-scrub').length")):
+    for i in range(
+        driver.execute_script(
+            "return document.querySelectorAll('.helpers-scrub').length"
+        )
+    ):
         before = driver.execute_script(
             "const r = document.querySelectorAll('.helpers-scrub')[arguments[0]];"
-            "return [r.querySelector('img').src, r.querySelector('span').textContent]", i)
-        after = driver.execute_script("""
+            "return [r.querySelector('img').src, r.querySelector('span').textContent]",
+            i,
+        )
+        after = driver.execute_script(
+            """
             const r = document.querySelectorAll('.helpers-scrub')[arguments[0]];
             const s = r.querySelector('input');
             s.value = (+s.value === +s.max) ? s.min : s.max;
             s.dispatchEvent(new Event('input'));
-            return [r.querySelector('img').src, r.querySelector('span').textContent];""", i)
+            return [r.querySelector('img').src, r.querySelector('span').textContent];""",
+            i,
+        )
         if before[0] == after[0] or before[1] == after[1]:
-            problems.append(f"scrubber {i} did not change its picture and label: {before[1]!r}")
+            problems.append(
+                f"scrubber {i} did not change its picture and label: {before[1]!r}"
+            )
 
     errors = console_errors(driver)
     if errors:
