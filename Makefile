@@ -69,7 +69,7 @@ lab: $(BIN)/.installed
 execute: $(BIN)/.installed
 	@for nb in $(NB); do echo "executing $$nb"; \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; done
+	    --ExecutePreprocessor.timeout=600 "$$nb" || exit 1; done
 
 ## make stamp: copy repository.url from _config.yml into every notebook's set-up cell (Colab installs helpers from it)
 stamp:
