@@ -1,4 +1,4 @@
-"""Chapter 10: the FGSM step, the L-infinity projection and the targeted loss against PyTorch."""
+"""Chapter 10: FGSM step, L-infinity projection and targeted loss against PyTorch."""
 
 import numpy as np
 import pytest

@@ -1,8 +1,8 @@
-"""Chapter 10's demo: grow an L-infinity perturbation of one digit and watch the prediction.
+"""Chapter 10's demo: grow an L-infinity perturbation of a digit, watch the prediction.
 
-The attack's direction (the sign of the gradient at the clean digit, or random signs as the
-control) is computed once; a redraw only adds ``eps`` times it, clips to [0, 1] and runs a tiny
-MLP in NumPy on weights copied once from the trained model.
+The attack's direction (the sign of the gradient at the clean digit, or random signs
+as the control) is computed once; a redraw only adds ``eps`` times it, clips to [0, 1]
+and runs a tiny MLP in NumPy on weights copied once from the trained model.
 """
 
 import numpy as np
@@ -24,12 +24,12 @@ def _probs(Ws, bs, x):
 
 
 def eps_attack(x0, directions: dict, Ws, bs, label: int, eps_max: float = 0.3) -> Demo:
-    """A digit under a growing perturbation: image, perturbation, and the class probabilities.
+    """A digit under a growing perturbation: image, perturbation, class probabilities.
 
-    ``x0``: (64,) clean pixels in [0, 1]; ``directions``: name -> (64,) array of signs (+1, -1, 0),
-    such as the FGSM direction and a random-sign control; ``Ws``, ``bs``: the classifier's layers
-    as arrays ``(d_in, d_out)`` and ``(d_out,)`` (ReLU between them, softmax at the end, 64 inputs);
-    ``label``: the digit's true class.
+    ``x0``: (64,) clean pixels in [0, 1]; ``directions``: name -> (64,) array of signs
+    (+1, -1, 0), such as the FGSM direction and a random-sign control; ``Ws``, ``bs``:
+    the classifier's layers as arrays ``(d_in, d_out)`` and ``(d_out,)`` (ReLU between
+    them, softmax at the end, 64 inputs); ``label``: the digit's true class.
     """
     x0 = np.asarray(x0, dtype=float).reshape(-1)
     Ws = [np.asarray(W, dtype=float) for W in Ws]
@@ -69,7 +69,7 @@ def eps_attack(x0, directions: dict, Ws, bs, label: int, eps_max: float = 0.3) -
     axes[3].set_xlabel("class (blue: true, red: wrong winner)", fontsize=8)
 
     def render(eps: float, direction: str):
-        """One digit, its L-infinity perturbation of size eps, and the classifier's probabilities."""
+        """A digit, its perturbation of size eps and the classifier's probabilities."""
         delta = np.clip(x0 + eps * dirs[direction], 0, 1) - x0  # what is actually added
         x = x0 + delta
         p = _probs(Ws, bs, x)
@@ -92,7 +92,7 @@ def eps_attack(x0, directions: dict, Ws, bs, label: int, eps_max: float = 0.3) -
 
 
 def examples() -> dict:
-    """The demo on a linear softmax classifier fitted in closed form to the digits, for the tests."""
+    """The demo on a linear classifier fitted in closed form to the digits (tests)."""
     from sklearn.datasets import load_digits
 
     d = load_digits()

@@ -1,4 +1,4 @@
-"""Chapter 10's checked exercises: the FGSM step, the L-infinity projection, the targeted loss."""
+"""Chapter 10's checked exercises: FGSM step, L-infinity projection, targeted loss."""
 
 import torch
 import torch.nn.functional as F
@@ -7,7 +7,7 @@ from helpers.checker import Case, Checker
 
 
 def fgsm_step_ref(x0, grad, eps):
-    """FGSM for a non-targeted attack: step up the cross-entropy by eps in every pixel, clip to [0, 1]."""
+    """Non-targeted FGSM: step up the cross-entropy by eps per pixel, clip to [0, 1]."""
     return (x0 + eps * grad.sign()).clamp(0, 1)
 
 
@@ -34,15 +34,15 @@ fgsm_step = Checker(
     fgsm_step_ref,
     cases=_cases_fgsm,
     mistakes={
-        "the attack wants to increase e: add eps sign(grad), do not subtract it": lambda x, g, e: (
-            (x - e * g.sign()).clamp(0, 1)
+        "the attack wants to increase e: add eps sign(grad), do not subtract it": (
+            lambda x, g, e: (x - e * g.sign()).clamp(0, 1)
         ),
-        "FGSM uses only the sign of the gradient, so every pixel moves by exactly eps": lambda x, g, e: (
-            (x + e * g).clamp(0, 1)
+        "FGSM uses only the sign of the gradient: every pixel moves by exactly eps": (
+            lambda x, g, e: (x + e * g).clamp(0, 1)
         ),
         "pixels must stay in [0, 1]: clip the result": lambda x, g, e: x + e * g.sign(),
-        "the step is eps times the sign: the sign alone moves every pixel by 1": lambda x, g, e: (
-            (x + g.sign()).clamp(0, 1)
+        "the step is eps times the sign: the sign alone moves every pixel by 1": (
+            lambda x, g, e: (x + g.sign()).clamp(0, 1)
         ),
     },
     hint="x0 + eps * sign(grad), then clamp to [0, 1]",
@@ -50,7 +50,7 @@ fgsm_step = Checker(
 
 
 def project_linf_ref(x, x0, eps):
-    """The closest point to ``x`` with ``|x - x0| <= eps`` per pixel and every pixel in [0, 1]."""
+    """The closest point to ``x`` with ``|x - x0| <= eps`` per pixel, in [0, 1]."""
     lo, hi = (x0 - eps).clamp(min=0), (x0 + eps).clamp(max=1)
     return torch.max(torch.min(x, hi), lo)
 
@@ -79,17 +79,17 @@ project_linf = Checker(
     project_linf_ref,
     cases=_cases_project,
     mistakes={
-        "the image must also stay in the pixel range: clip to [0, 1] as well": lambda x, x0, e: (
-            x0 + (x - x0).clamp(-e, e)
+        "the image must also stay in the pixel range: clip to [0, 1] as well": (
+            lambda x, x0, e: x0 + (x - x0).clamp(-e, e)
         ),
-        "the budget limits the change x - x0, not only the pixel range": lambda x, x0, e: (
-            x.clamp(0, 1)
+        "the budget limits the change x - x0, not only the pixel range": (
+            lambda x, x0, e: x.clamp(0, 1)
         ),
-        "clip the change x - x0 to [-eps, eps], not the image x itself": lambda x, x0, e: (
-            x.clamp(-e, e).clamp(0, 1)
+        "clip the change x - x0 to [-eps, eps], not the image x itself": (
+            lambda x, x0, e: x.clamp(-e, e).clamp(0, 1)
         ),
-        "the ball is centred on the clean image x0; return an image, not the change": lambda x, x0, e: (
-            (x - x0).clamp(-e, e)
+        "the ball is centred on the clean image x0; return an image, not the change": (
+            lambda x, x0, e: (x - x0).clamp(-e, e)
         ),
     },
     hint="clip each pixel to [max(x0 - eps, 0), min(x0 + eps, 1)]",
@@ -97,7 +97,7 @@ project_linf = Checker(
 
 
 def targeted_loss_ref(logits, y, target):
-    """The lecture's targeted loss: -e(y, y_hat) + e(y, y_target), each a batch mean."""
+    """The lecture's targeted loss: -e(y, y_hat) + e(y, y_target), batch means."""
     return -F.cross_entropy(logits, y) + F.cross_entropy(logits, target)
 
 
@@ -128,11 +128,10 @@ targeted_loss = Checker(
     targeted_loss_ref,
     cases=_cases_targeted,
     mistakes={
-        "the signs are swapped: push away from the true class (-e), toward the target (+e)": lambda z, y, t: (
-            F.cross_entropy(z, y) - F.cross_entropy(z, t)
-        ),
-        "the targeted loss keeps the non-targeted term -e(y, y_hat) too": lambda z, y, t: (
-            F.cross_entropy(z, t)
+        "the signs are swapped: push away from the true class (-e), toward the "
+        "target (+e)": lambda z, y, t: F.cross_entropy(z, y) - F.cross_entropy(z, t),
+        "the targeted loss keeps the non-targeted term -e(y, y_hat) too": (
+            lambda z, y, t: F.cross_entropy(z, t)
         ),
         "average over the batch, do not sum": lambda z, y, t: (
             -F.cross_entropy(z, y, reduction="sum")
