@@ -80,15 +80,14 @@ def explain(net, images, labels) -> Demo:
         att, gap = attribute(net, x, c, method, sigma, steps)
         att = att.numpy()
         if "fig" not in state or not plt.fignum_exists(state["fig"].number):
-            fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(6.0, 3.3))
+            fig, (ax0, ax1) = plt.subplots(
+                1, 2, figsize=(5.6, 3.1)
+            )  # no colour bar: cheap
             state["im0"] = ax0.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1)
             state["im1"] = ax1.imshow(np.zeros((8, 8)), cmap="RdBu_r", vmin=-1, vmax=1)
             for ax in (ax0, ax1):
                 ax.set(xticks=[], yticks=[])
                 ax.grid(False)
-            fig.colorbar(
-                state["im1"], ax=ax1, fraction=0.046, label="share of the largest"
-            )
             state.update(fig=fig, ax0=ax0, ax1=ax1)
         fig = state["fig"]
         state["im0"].set_data(x[0, 0].numpy())
