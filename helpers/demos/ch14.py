@@ -66,7 +66,13 @@ def lambda_sweep(matrices: dict) -> Demo:
     ax2.plot(xs, 1 + bwt, "s-", color="C3", label="1 + backward transfer")
     ax2.plot(xs, newest, "d-", color="C2", label="new task, just learned")
     marker = ax2.axvline(xs[0], color="k", ls=":")
-    ax2.set(ylim=(0, 1.05), xlabel="log10(lambda)  (leftmost point: lambda = 0)")
+    ax2.set(
+        ylim=(0, 1.05),
+        xticks=xs,
+        xticklabels=[f"{v:g}" for v in lams],
+        xlabel="EWC's lambda (log scale; leftmost point: 0)",
+    )
+    ax1.grid(False)
     ax2.legend(fontsize=7, loc="lower left")
     title = fig.suptitle("")
 
