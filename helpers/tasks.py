@@ -2,8 +2,8 @@
 
 A task is a tuple ``(X_train, y_train, X_test, y_test)`` of flat images ``(N, 64)`` and
 labels ``(N,)``. ``permuted_digits`` shuffles the 64 pixels with one fixed permutation
-per task (task 1 keeps the identity); ``noisy_digits`` adds fixed Gaussian pixel noise;
-``split_digits`` keeps only some classes per task.
+per task (task 1 keeps the identity); ``split_digits`` keeps only some classes per task;
+``clean_digits`` is the digits as they are.
 """
 
 import torch
@@ -33,18 +33,8 @@ def permuted_digits(n_tasks: int = 5, seed: int = 0) -> list:
     return [(X_tr[:, p], y_tr, X_te[:, p], y_te) for p in permutations(n_tasks, seed)]
 
 
-def noisy_digits(sigma: float = 0.5, seed: int = 0):
-    """The digits plus Gaussian pixel noise of spread ``sigma`` (fixed by ``seed``)."""
-    if sigma < 0:
-        raise ValueError(f"sigma must be non-negative, got {sigma}")
-    X_tr, y_tr, X_te, y_te = _flat(seed)
-    g = torch.Generator().manual_seed(seed + 1)
-    noise = lambda X: X + sigma * torch.randn(X.shape, generator=g)
-    return noise(X_tr), y_tr, noise(X_te), y_te
-
-
 def clean_digits(seed: int = 0):
-    """The digits as they are, flattened: the companion of :func:`noisy_digits`."""
+    """The digits as they are, flattened: one task with all ten classes."""
     return _flat(seed)
 
 
