@@ -18,6 +18,7 @@ calls :func:`helpers.env.setup` once, in its set-up cell.
 - ``autoencoder``: auto-encoders, VAE, several seeds trained as one batched model (chapter 08)
 - ``pretrain``: a tiny BERT and GPT from pre-norm Transformer blocks (chapter 07)
 - ``masked``: stacked MLPs with fixed weight masks: pruned networks over seeds at once (chapter 13)
+- ``tasks``: streams of tasks from the 8x8 digits: permuted, split, whole (chapter 14)
 - ``widgets``: a demo = a pure ``render(**params)`` plus sliders, live and static
 - ``demos``: each chapter's demos, built on ``widgets``
 """
