@@ -81,52 +81,49 @@ def _fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
+def _order(a: str, b: str, margin: float, higher: bool, by_mean: bool) -> Predicate:
+    """Arm ``a`` above (``higher``) or below arm ``b`` by more than ``margin``: every seed of
+    each (the worst seed of ``a`` against the best of ``b``), or their means (``by_mean``).
+    """
+    word, op, sign = ("above", ">", "+") if higher else ("below", "<", "-")
+    if by_mean:
+        fa = fb = np.mean
+        na, nb, sa, sb = "mean", "mean", "mean", "mean"
+    else:
+        fa, fb = (min, max) if higher else (max, min)
+        na, nb, sa, sb = "worst seed", "best seed", fa.__name__, fb.__name__
+    if higher:
+        test = lambda x: fa(x[a]) > fb(x[b]) + margin  # noqa: E731
+    else:
+        test = lambda x: fa(x[a]) < fb(x[b]) - margin  # noqa: E731
+    return Predicate(
+        test,
+        lambda x: (
+            f"arm {a!r}'s {na} {_fmt(fa(x[a]))} is not {word} arm {b!r}'s "
+            f"{nb} {_fmt(fb(x[b]))}" + (f" {sign} margin {margin:g}" if margin else "")
+        ),
+        f"{sa}({a}) {op} {sb}({b})" + (f" {sign} {margin:g}" if margin else ""),
+    )
+
+
 def above(a: str, b: str, margin: float = 0.0) -> Predicate:
     """Every seed of arm ``a`` lies above every seed of arm ``b`` by more than ``margin``."""
-    return Predicate(
-        lambda x: min(x[a]) > max(x[b]) + margin,
-        lambda x: (
-            f"arm {a!r}'s worst seed {_fmt(min(x[a]))} is not above arm {b!r}'s "
-            f"best seed {_fmt(max(x[b]))}" + (f" + margin {margin:g}" if margin else "")
-        ),
-        f"min({a}) > max({b})" + (f" + {margin:g}" if margin else ""),
-    )
+    return _order(a, b, margin, higher=True, by_mean=False)
 
 
 def below(a: str, b: str, margin: float = 0.0) -> Predicate:
     """Every seed of arm ``a`` lies below every seed of arm ``b`` by more than ``margin``."""
-    return Predicate(
-        lambda x: max(x[a]) < min(x[b]) - margin,
-        lambda x: (
-            f"arm {a!r}'s worst seed {_fmt(max(x[a]))} is not below arm {b!r}'s "
-            f"best seed {_fmt(min(x[b]))}" + (f" - margin {margin:g}" if margin else "")
-        ),
-        f"max({a}) < min({b})" + (f" - {margin:g}" if margin else ""),
-    )
+    return _order(a, b, margin, higher=False, by_mean=False)
 
 
 def mean_above(a: str, b: str, margin: float = 0.0) -> Predicate:
     """The mean of arm ``a`` exceeds the mean of arm ``b`` by more than ``margin``."""
-    return Predicate(
-        lambda x: np.mean(x[a]) > np.mean(x[b]) + margin,
-        lambda x: (
-            f"arm {a!r}'s mean {_fmt(np.mean(x[a]))} is not above arm {b!r}'s mean "
-            f"{_fmt(np.mean(x[b]))}" + (f" + margin {margin:g}" if margin else "")
-        ),
-        f"mean({a}) > mean({b})" + (f" + {margin:g}" if margin else ""),
-    )
+    return _order(a, b, margin, higher=True, by_mean=True)
 
 
 def mean_below(a: str, b: str, margin: float = 0.0) -> Predicate:
     """The mean of arm ``a`` is below the mean of arm ``b`` by more than ``margin``."""
-    return Predicate(
-        lambda x: np.mean(x[a]) < np.mean(x[b]) - margin,
-        lambda x: (
-            f"arm {a!r}'s mean {_fmt(np.mean(x[a]))} is not below arm {b!r}'s mean "
-            f"{_fmt(np.mean(x[b]))}" + (f" - margin {margin:g}" if margin else "")
-        ),
-        f"mean({a}) < mean({b})" + (f" - {margin:g}" if margin else ""),
-    )
+    return _order(a, b, margin, higher=False, by_mean=True)
 
 
 def within(a: str, b: str, tol: float) -> Predicate:

@@ -47,45 +47,34 @@ def masked_prediction(
     ax_p.legend(loc="lower right", fontsize=8)
     ax_p.set(xlim=(0, 1), xlabel="predicted probability")
     ax_s.axis("off")
+    shown = ax_s.text(0.0, 0.5, "", fontsize=10, va="center", family="monospace")
+    hidden = ax_s.text(0.0, 0.0, "", fontsize=9, va="center", color="gray")
+    title = ax_p.set_title("", fontsize=10)
+    # lay the figure out once, for the longest word on the axis; a redraw moves nothing
+    longest_word = max(words, key=len)
+    ax_p.set_yticks(np.arange(top), [longest_word] * top)
+    title.set_text(f"top {top} guesses for position {longest} (green: the hidden word)")
+    fig.tight_layout()
 
     def render(sentence: str, position: int):
+        """A sentence with one word masked, and the model's top guesses for it as bars."""
         s = sentences[names.index(sentence)]
         pos = min(int(position), len(s)) - 1  # slider counts words from 1
         p = probs[sentence, pos]
         order = np.argsort(-p)[:top]
-        ax_s.clear()
-        ax_s.axis("off")
-        shown = ["[MASK]" if i == pos else w for i, w in enumerate(s)]
-        ax_s.text(
-            0.0,
-            0.5,
-            "input:  " + " ".join(shown),
-            fontsize=10,
-            va="center",
-            family="monospace",
-        )
-        ax_s.text(
-            0.0,
-            0.0,
-            f"hidden word: {s[pos]!r}"
-            + (
-                "  (position past the end: showing the last word)"
-                if int(position) > len(s)
-                else ""
-            ),
-            fontsize=9,
-            va="center",
-            color="gray",
+        words_shown = ["[MASK]" if i == pos else w for i, w in enumerate(s)]
+        shown.set_text("input:  " + " ".join(words_shown))
+        past_end = "  (position past the end: showing the last word)"
+        hidden.set_text(
+            f"hidden word: {s[pos]!r}" + (past_end if int(position) > len(s) else "")
         )
         for b, i in zip(bars, order):
             b.set_width(float(p[i]))
             b.set_color("C2" if words[i] == s[pos] else "C0")
         ax_p.set_yticks(np.arange(top), [words[i] for i in order])
-        ax_p.set_title(
-            f"top {top} guesses for position {pos + 1} (green: the hidden word)",
-            fontsize=10,
+        title.set_text(
+            f"top {top} guesses for position {pos + 1} (green: the hidden word)"
         )
-        fig.tight_layout()
         return fig
 
     return Demo(
@@ -141,8 +130,12 @@ def sampling(model, prompt: list, words: list, n_new: int = 24, seed: int = 0) -
     ax_p.set(xlim=(0, 1), xlabel="P(next token)")
     ax_t.axis("off")
     text = ax_t.text(0, 1, "", va="top", fontsize=9, family="monospace")
+    title = ax_p.set_title("next token after the prompt, tau = 0.05", fontsize=10)
+    ax_t.set_title("a sample (prompt + continuation)", fontsize=10)
+    fig.tight_layout()  # once: a redraw changes bars and text, not the layout
 
     def render(tau: float):
+        """The next-token distribution after a prompt at temperature tau, and a sampled continuation."""
         tau = max(float(tau), 1e-3)
         for b, p in zip(bars, (z0 / tau).softmax(-1)[top].tolist()):
             b.set_width(p)
@@ -156,9 +149,7 @@ def sampling(model, prompt: list, words: list, n_new: int = 24, seed: int = 0) -
                 lines.append(line)
                 line = ""
         text.set_text("\n".join(lines + [line]))
-        ax_p.set_title(f"next token after the prompt, tau = {tau:.2g}", fontsize=10)
-        ax_t.set_title("a sample (prompt + continuation)", fontsize=10)
-        fig.tight_layout()
+        title.set_text(f"next token after the prompt, tau = {tau:.2g}")
         return fig
 
     return Demo(render, tau=Slider(0.05, 5.0, 1.0, log=True))

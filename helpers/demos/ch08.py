@@ -4,8 +4,9 @@ The decoder runs in NumPy on weights copied once from the trained model, and the
 computed once, so a redraw only evaluates a tiny MLP or counts scores above a line.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from helpers.widgets import Demo, Slider
 
@@ -50,42 +51,48 @@ def latent_walk(Ws, bs, codes, labels, lim: float = 3.0) -> Demo:
         for c in range(7):
             tiles[r * 10 + 1 : r * 10 + 9, c * 10 + 1 : c * 10 + 9] = decoded[r, c]
 
+    # one figure, made once; a redraw moves the two stars and swaps the decoded image
+    fig = Figure(figsize=(9.6, 3.3))
+    FigureCanvasAgg(fig)
+    ax0, ax1, ax2 = fig.subplots(1, 3)
+    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.88, wspace=0.2)
+    ax0.scatter(codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=4, vmin=0, vmax=9)
+    for label, (cx, cy) in centres.items():  # each class's digit at its centre
+        ax0.text(
+            cx, cy, str(label), fontsize=11, weight="bold", ha="center", va="center"
+        )
+    star0 = ax0.plot([0], [0], "r*", ms=14)[0]
+    ax0.set(
+        xlim=(-lim, lim),
+        ylim=(-lim, lim),
+        title="training codes, by digit",
+        xlabel="$z_1$",
+        ylabel="$z_2$",
+        xticks=[-2, 0, 2],
+        yticks=[-2, 0, 2],
+    )
+    step = 2 * lim / 6  # grid spacing: tile centres at the grid
+    ax1.imshow(
+        tiles,
+        cmap="gray_r",
+        vmin=0,
+        vmax=1,
+        extent=(-lim - step / 2, lim + step / 2, -lim - step / 2, lim + step / 2),
+    )
+    star1 = ax1.plot([0], [0], "r*", ms=12)[0]
+    ax1.set(title="decoder over the plane", xticks=[], yticks=[])
+    decoded_image = ax2.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1)
+    title2 = ax2.set_title("")
+    ax2.set(xticks=[], yticks=[])
+    ax2.grid(False)
+    ax1.grid(False)
+
     def render(z1: float, z2: float):
-        z = np.array([[z1, z2]])
-        image = _mlp_numpy(Ws, bs, z).reshape(8, 8)
-        fig, (ax0, ax1, ax2) = plt.subplots(1, 3, figsize=(9.6, 3.3))
-        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.88, wspace=0.2)
-        ax0.scatter(
-            codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=4, vmin=0, vmax=9
-        )
-        for label, (cx, cy) in centres.items():  # each class's digit at its centre
-            ax0.text(
-                cx, cy, str(label), fontsize=11, weight="bold", ha="center", va="center"
-            )
-        ax0.plot([z1], [z2], "r*", ms=14)
-        ax0.set(
-            xlim=(-lim, lim),
-            ylim=(-lim, lim),
-            title="training codes, by digit",
-            xlabel="$z_1$",
-            ylabel="$z_2$",
-            xticks=[-2, 0, 2],
-            yticks=[-2, 0, 2],
-        )
-        step = 2 * lim / 6  # grid spacing: tile centres at the grid
-        ax1.imshow(
-            tiles,
-            cmap="gray_r",
-            vmin=0,
-            vmax=1,
-            extent=(-lim - step / 2, lim + step / 2, -lim - step / 2, lim + step / 2),
-        )
-        ax1.plot([z1], [z2], "r*", ms=12)
-        ax1.set(title="decoder over the plane", xticks=[], yticks=[])
-        ax2.imshow(image, cmap="gray_r", vmin=0, vmax=1)
-        ax2.set(title=f"decoded at ({z1:.1f}, {z2:.1f})", xticks=[], yticks=[])
-        ax2.grid(False)
-        ax1.grid(False)
+        """Training codes in a 2-D latent plane, the decoder's images over it, and the image decoded at one point."""
+        decoded_image.set_data(_mlp_numpy(Ws, bs, np.array([[z1, z2]])).reshape(8, 8))
+        star0.set_data([z1], [z2])
+        star1.set_data([z1], [z2])
+        title2.set_text(f"decoded at ({z1:.1f}, {z2:.1f})")
         return fig
 
     return Demo(
@@ -128,55 +135,71 @@ def threshold(scores, is_anomaly, name: str = "score") -> Demo:
     ]  # once, not per redraw
     start = float(np.quantile(s[~y], 0.9))
 
+    # one figure, made once; a redraw moves the line and the point, and rewrites the counts
+    fig = Figure(figsize=(9.6, 3.2))
+    FigureCanvasAgg(fig)
+    ax0, ax1, ax2 = fig.subplots(1, 3, width_ratios=[1.4, 1, 1])
+    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.16, top=0.85, wspace=0.35)
+    ax0.stairs(counts[0], bins, fill=True, alpha=0.6, label="normal")
+    ax0.stairs(counts[1], bins, fill=True, alpha=0.6, label="anomaly")
+    line = ax0.axvline(start, color="k", ls="--")
+    ax0.set(
+        xlabel=name,
+        ylabel="share (density)",
+        title="flag above the line",
+        yticks=[],
+        xticks=np.round(np.linspace(lo, hi, 3), 3),
+    )
+    ax0.legend(fontsize=8)
+    matrix = ax1.imshow(np.zeros((2, 2)), cmap="Blues", vmin=0, vmax=len(s))
+    cells = {
+        (i, j): ax1.text(j, i, "", ha="center", va="center", fontsize=12)
+        for i in range(2)
+        for j in range(2)
+    }
+    ax1.set(
+        xticks=[0, 1],
+        xticklabels=["normal", "anomaly"],
+        yticks=[0, 1],
+        yticklabels=["normal", "anomaly"],
+        xlabel="flagged as",
+        ylabel="truth",
+        title="confusion matrix",
+    )
+    ax1.grid(False)
+    ax2.plot(fpr, tpr, color="C0")
+    ax2.plot([0, 1], [0, 1], color="gray", ls=":")
+    point = ax2.plot([0], [0], "ro")[0]
+    ax2.set(
+        xlabel="false-positive rate",
+        ylabel="true-positive rate (recall)",
+        xlim=(0, 1),
+        ylim=(0, 1.02),
+        xticks=[0, 0.5, 1],
+        yticks=[0, 0.5, 1],
+        aspect="equal",
+    )
+    title2 = ax2.set_title("", fontsize=9)
+
     def render(thresh: float):
+        """Histograms of anomaly scores with a threshold, the confusion matrix it gives, and its point on the ROC curve."""
         flagged = s > thresh
         tp, fp = int((flagged & y).sum()), int((flagged & ~y).sum())
         fn, tn = int((~flagged & y).sum()), int((~flagged & ~y).sum())
-        fig, (ax0, ax1, ax2) = plt.subplots(
-            1, 3, figsize=(9.6, 3.2), gridspec_kw={"width_ratios": [1.4, 1, 1]}
-        )
-        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.16, top=0.85, wspace=0.35)
-        ax0.stairs(counts[0], bins, fill=True, alpha=0.6, label="normal")
-        ax0.stairs(counts[1], bins, fill=True, alpha=0.6, label="anomaly")
-        ax0.axvline(thresh, color="k", ls="--")
-        ax0.set(
-            xlabel=name,
-            ylabel="share (density)",
-            title="flag above the line",
-            yticks=[],
-            xticks=np.round(np.linspace(lo, hi, 3), 3),
-        )
-        ax0.legend(fontsize=8)
-        ax1.imshow([[tn, fp], [fn, tp]], cmap="Blues")
-        for (i, j), v in np.ndenumerate(np.array([[tn, fp], [fn, tp]])):
-            ax1.text(j, i, str(v), ha="center", va="center", fontsize=12)
-        ax1.set(
-            xticks=[0, 1],
-            xticklabels=["normal", "anomaly"],
-            yticks=[0, 1],
-            yticklabels=["normal", "anomaly"],
-            xlabel="flagged as",
-            ylabel="truth",
-            title="confusion matrix",
-        )
-        ax1.grid(False)
+        line.set_xdata([thresh, thresh])
+        confusion = np.array([[tn, fp], [fn, tp]])
+        matrix.set_data(confusion)
+        matrix.set_clim(
+            0, max(int(confusion.max()), 1)
+        )  # as imshow scales a new matrix
+        for (i, j), v in np.ndenumerate(confusion):
+            cells[i, j].set_text(str(v))  # white on the dark cells, as a reader expects
+            cells[i, j].set_color("white" if v > confusion.max() / 2 else "black")
         precision = (
             f"{tp / (tp + fp):.2f}" if tp + fp else "undefined (nothing flagged)"
         )
-        ax2.plot(fpr, tpr, color="C0")
-        ax2.plot([0, 1], [0, 1], color="gray", ls=":")
-        ax2.plot([fp / (fp + tn)], [tp / (tp + fn)], "ro")
-        ax2.set(
-            xlabel="false-positive rate",
-            ylabel="true-positive rate (recall)",
-            xlim=(0, 1),
-            ylim=(0, 1.02),
-            xticks=[0, 0.5, 1],
-            yticks=[0, 0.5, 1],
-            title=f"recall {tp / (tp + fn):.2f}, precision {precision}",
-            aspect="equal",
-        )
-        ax2.title.set_fontsize(9)
+        point.set_data([fp / (fp + tn)], [tp / (tp + fn)])
+        title2.set_text(f"recall {tp / (tp + fn):.2f}, precision {precision}")
         return fig
 
     return Demo(render, thresh=Slider(lo, hi, min(max(start, lo), hi)))
