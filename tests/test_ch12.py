@@ -65,7 +65,7 @@ def test_demo_variance_matches_a_direct_loop():
     rng = np.random.default_rng(0)
     mask = np.ones((6, 4))
     psi = rng.normal(size=(6, 4, 3))
-    G, b, g, var = ch12.gradient_variance(mask, psi, 0.5, "none")
+    _, _, g, var = ch12.gradient_variance(mask, psi, 0.5, "none")
     direct = np.array(
         [
             sum(psi[t, n] * sum(0.5 ** (k - t) for k in range(t, 6)) for t in range(6))

@@ -125,7 +125,7 @@ def cartpole_episode(states: np.ndarray, actions: np.ndarray) -> Demo:
     cart = ax1.add_patch(Rectangle((0, 0), 0.5, 0.25, color="C0"))
     (pole,) = ax1.plot([], [], color="C1", lw=5, solid_capstyle="round")
     push = ax1.annotate(
-        "", xy=(0, 0.12), xytext=(0, 0.12), arrowprops=dict(arrowstyle="->", lw=2)
+        "", xy=(0, 0.12), xytext=(0, 0.12), arrowprops={"arrowstyle": "->", "lw": 2}
     )
     ax2.plot(np.arange(T), np.degrees(states[:, 2]), color="C1", lw=1)
     ax2.axhline(12, color="C3", ls=":", lw=1)
