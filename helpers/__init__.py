@@ -19,6 +19,7 @@ calls :func:`helpers.env.setup` once, in its set-up cell.
 - ``pretrain``: a tiny BERT and GPT from pre-norm Transformer blocks (chapter 07)
 - ``rl_envs``: a batched numpy CartPole and a tabular grid world (chapter 12)
 - ``masked``: stacked MLPs with fixed weight masks: pruned networks over seeds at once (chapter 13)
+- ``tasks``: streams of tasks from the 8x8 digits: permuted, split, whole (chapter 14)
 - ``widgets``: a demo = a pure ``render(**params)`` plus sliders, live and static
 - ``demos``: each chapter's demos, built on ``widgets``
 """
