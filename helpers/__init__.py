@@ -17,6 +17,7 @@ calls :func:`helpers.env.setup` once, in its set-up cell.
 - ``attention``: scaled dot-product and multi-head attention, positional encodings (chapter 04)
 - ``autoencoder``: auto-encoders, VAE, several seeds trained as one batched model (chapter 08)
 - ``pretrain``: a tiny BERT and GPT from pre-norm Transformer blocks (chapter 07)
+- ``rl_envs``: a batched numpy CartPole and a tabular grid world (chapter 12)
 - ``masked``: stacked MLPs with fixed weight masks: pruned networks over seeds at once (chapter 13)
 - ``tasks``: streams of tasks from the 8x8 digits: permuted, split, whole (chapter 14)
 - ``widgets``: a demo = a pure ``render(**params)`` plus sliders, live and static
