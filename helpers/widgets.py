@@ -224,9 +224,8 @@ def live_png(fig) -> bytes:
         # a layout done once (tight_layout at set-up) leaves this behind, and it makes savefig
         # draw everything twice per redraw; the positions it fixed stay
         fig.set_layout_engine(None)
-    buf = (
-        io.BytesIO()
-    )  # light compression: a quarter of the encoding time, for a local kernel
+    # light compression: a quarter of the encoding time, for a local kernel
+    buf = io.BytesIO()
     fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
