@@ -8,6 +8,9 @@ copies on their own batches in one call. Each seed keeps its own initialization
 seed, as :func:`helpers.train.fit` draws it) and its own Adam state (Adam acts on each number
 alone), so a seed's network is the one a separate run would give, up to float rounding;
 ``tests/test_ch03.py`` checks that against :func:`helpers.train.fit`.
+
+:class:`Stacked` is the same idea for a training loop a chapter writes itself (chapter 05's
+Transformers): the copies' parameters stacked, one call running every copy on its own inputs.
 """
 
 import copy
@@ -118,3 +121,62 @@ def accuracies(nets, X, y) -> torch.Tensor:
         return torch.tensor(
             [(net(X).argmax(1) == y).float().mean().item() for net in nets]
         )
+
+
+class Stacked:
+    """Several copies of one architecture as one batched model (chapter 05).
+
+    ``Stacked(modules)`` stacks the parameters and buffers of ``modules`` (one
+    architecture, any weights); :meth:`from_seeds` builds copy ``i`` as
+    ``torch.manual_seed(seeds[i]); make()``. ``stacked(*inputs)`` runs copy ``i`` on
+    ``inputs[k][i]`` for every ``i`` at once (``torch.func.vmap``): every input carries
+    a leading copy axis, and so does the output. :meth:`parameters` are the stacked
+    leaves to hand to an optimizer; since the copies' losses are summed and Adam acts
+    on each number alone, each copy trains as it would alone.
+    """
+
+    def __init__(self, modules, **kwargs):
+        modules = list(modules)
+        if not modules or not all(isinstance(m, nn.Module) for m in modules):
+            raise ValueError("Stacked needs a non-empty list of modules")
+        self.params, self.buffers = stack_module_state(modules)  # name -> (S, *shape)
+        # the architecture, without numbers
+        self.base = copy.deepcopy(modules[0]).to("meta")
+        self.S = len(modules)
+
+        def forward(p, b, *inputs):
+            return functional_call(self.base, (p, b), inputs, kwargs)
+
+        self._batched = vmap(forward, randomness="different")
+
+    @classmethod
+    def from_seeds(cls, make, seeds):
+        """Copy ``i`` initialized as ``torch.manual_seed(seeds[i]); make()``."""
+        seeds = [int(s) for s in seeds]
+        if not seeds:
+            raise ValueError("seeds must name at least one seed")
+        modules = []
+        for s in seeds:
+            torch.manual_seed(s)
+            modules.append(make())
+        return cls(modules)
+
+    def __call__(self, *inputs):
+        for x in inputs:
+            if torch.is_tensor(x) and (x.ndim == 0 or x.shape[0] != self.S):
+                raise ValueError(
+                    f"every input needs a leading axis of {self.S} copies, "
+                    f"got {tuple(x.shape)}"
+                )
+        return self._batched(self.params, self.buffers, *inputs)
+
+    def parameters(self):
+        return list(self.params.values())
+
+    def state_dict(self, i: int) -> dict:
+        """Copy ``i``'s weights, as ``module.state_dict()`` would give them (cloned)."""
+        if not 0 <= i < self.S:
+            raise ValueError(f"copy {i} does not exist: there are {self.S}")
+        return {
+            k: v[i].detach().clone() for k, v in {**self.params, **self.buffers}.items()
+        }

@@ -159,3 +159,41 @@ def test_conv_backward_is_correlation_with_the_flipped_filters():
         F.conv2d(x.detach().transpose(0, 1), g_out.transpose(0, 1)).transpose(0, 1), dW
     )
     torch.testing.assert_close(g_out.sum((0, 2, 3)), db)
+
+
+def test_stacked_trains_each_copy_as_alone():
+    from helpers.seeds import Stacked
+
+    def make():
+        return torch.nn.Sequential(
+            torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3)
+        )
+
+    X, y = torch.randn(2, 16, 4), torch.randint(0, 3, (2, 16))
+    stack = Stacked.from_seeds(make, [3, 5])
+    opt = torch.optim.Adam(stack.parameters(), lr=1e-2)
+    for _ in range(5):
+        out = stack(X)  # (2, 16, 3)
+        loss = sum(F.cross_entropy(out[i], y[i]) for i in range(2))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    for i, seed in enumerate([3, 5]):
+        torch.manual_seed(seed)
+        alone = make()
+        opt1 = torch.optim.Adam(alone.parameters(), lr=1e-2)
+        for _ in range(5):
+            loss = F.cross_entropy(alone(X[i]), y[i])
+            opt1.zero_grad()
+            loss.backward()
+            opt1.step()
+        for (name, p), q in zip(
+            alone.state_dict().items(), stack.state_dict(i).values()
+        ):
+            torch.testing.assert_close(q, p, rtol=1e-4, atol=1e-5, msg=name)
+    with pytest.raises(ValueError, match="leading axis"):
+        stack(X[0])
+    with pytest.raises(ValueError, match="copy 2"):
+        stack.state_dict(2)
+    with pytest.raises(ValueError, match="non-empty"):
+        Stacked([])
