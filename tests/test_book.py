@@ -138,3 +138,47 @@ def test_every_figure_has_alt_text(nb):
     assert not missing, (
         f"figure cells without alt text (cell metadata mystnb.image.alt): {missing}"
     )
+
+
+CODE_COLUMNS = (
+    88  # what the site's code column shows at 1280 px, and ruff's line length
+)
+
+
+@pytest.mark.parametrize(
+    "nb",
+    CHAPTERS + [ROOT / "book/results.ipynb", ROOT / "book/timings.ipynb"],
+    ids=lambda p: p.stem,
+)
+def test_code_lines_fit_the_page(nb):
+    """Ruff formats code at 88 columns but leaves long strings, comments and docstrings alone."""
+    long = [
+        line
+        for source in cells(nb, "code")
+        for line in source.splitlines()
+        if len(line) > CODE_COLUMNS and not line.lstrip().startswith("%")
+    ]
+    assert not long, f"{len(long)} code lines over {CODE_COLUMNS} columns: {long[:3]}"
+
+
+def test_chapters_are_numbered_by_the_table_of_contents():
+    """Sphinx numbers chapters by their place in the numbered part: the place is the file's number."""
+    toc = (ROOT / "_toc.yml").read_text()
+    part = toc[toc.index("caption: Chapters") :].split("- caption:")[0]
+    assert "numbered: true" in part, "the chapters' part of _toc.yml is not numbered"
+    files = re.findall(r"file: book/(\d\d)_", part)
+    assert files == [f"{k:02d}" for k in range(1, len(files) + 1)], (
+        f"chapter files {files} are not 01, 02, ... in order: Sphinx would misnumber them"
+    )
+
+
+@pytest.mark.parametrize("nb", CHAPTERS, ids=lambda p: p.stem)
+def test_headings_carry_no_typed_numbers(nb):
+    """Section numbers come from Sphinx; a typed '## 3.2' would go stale when sections move."""
+    typed = [
+        line
+        for source in cells(nb, "markdown")
+        for line in source.splitlines()
+        if re.match(r"#+ \d+\.(\d+)?\s", line)
+    ]
+    assert not typed, f"headings with typed numbers: {typed}"
