@@ -81,6 +81,26 @@ def test_no_broken_internal_link_anchor_or_resource():
     assert not broken, "\n".join(broken[:30])
 
 
+PAGE_BUDGET_MB = (
+    2.0  # a chapter page with its images, for a reader on a slow connection
+)
+
+
+def test_pages_stay_light():
+    """Each page with the images it shows (2x palette PNGs) weighs under 2 MB."""
+    heavy = {}
+    for page in PAGES:
+        images = {
+            (page.parent / unquote(src)).resolve()
+            for src in parse(page).images
+            if src.startswith("../_images/") or src.startswith("_images/")
+        }
+        mb = (page.stat().st_size + sum(i.stat().st_size for i in images)) / 1e6
+        if mb > PAGE_BUDGET_MB:
+            heavy[page.relative_to(SITE).as_posix()] = round(mb, 2)
+    assert not heavy, f"pages over {PAGE_BUDGET_MB} MB: {heavy}"
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not (CHROMIUM and DRIVER):
