@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from helpers.plots import notice
-from helpers.widgets import Choice, Demo, Slider
+from helpers.widgets import Choice, Demo, Slider, changing, forget_background
 
 
 def sgd(theta, g, state, lr):
@@ -149,6 +149,8 @@ def optimizer_race(curvatures=(1.0, 100.0), theta0=(-9.0, 0.9)) -> Demo:
     fig.subplots_adjust(
         left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.22
     )  # fixed: tight_layout doubles the cost
+    ax2.set_xlim(0, max_steps)  # fixed axes: a live redraw repaints only what changes
+    changing(fig, *tracks, *curves, legend, title1, title2, warning)
 
     def render(lr: float, steps: int):
         """Five optimizers racing down an elongated valley at one learning rate: their paths and losses."""
@@ -164,7 +166,6 @@ def optimizer_race(curvatures=(1.0, 100.0), theta0=(-9.0, 0.9)) -> Demo:
             track.set_data(*np.clip(path, lo, hi).T)
             curve.set_data(np.arange(len(path)), np.maximum(loss(path), 1e-12))
         title1.set_text(f"one learning rate for all: \u03b7 = {lr:.3g}")
-        ax2.set_xlim(0, max(steps, 1))
         title2.set_text(f"{steps} updates")
         warning.set_visible(blown == len(OPTIMIZERS))
         return fig
@@ -451,7 +452,7 @@ def regularization(n_fit: int = 15, noise: float = 0.2, seed: int = 0) -> Demo:
         ax.loglog(grid, curves[:, 1], label="test loss")
         marks[method] = ax.axvline(grid[0], color="C3", lw=1)
         ax.set(xlabel=xlabel, title=method, ylabel="MSE")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="lower left")  # fixed: "best" moves with the mark
         for axis in (
             ax.xaxis,
             ax.yaxis,
@@ -462,6 +463,8 @@ def regularization(n_fit: int = 15, noise: float = 0.2, seed: int = 0) -> Demo:
         MaxNLocator(5)
     )  # few tick labels: drawing text is most of a redraw
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+    changing(fig, fit, title1, *marks.values())
+    shown = {"method": None}  # the right panel drawn in the kept background
 
     def render(log10_lam: float, method: str, steps: int):
         """A degree-12 polynomial fitted to noisy points, with weight decay or early stopping, and its losses."""
@@ -474,8 +477,11 @@ def regularization(n_fit: int = 15, noise: float = 0.2, seed: int = 0) -> Demo:
         title1.set_text(
             f"training MSE {mse(c, V, y):.3f}, test MSE {mse(c, V_new, y_new):.3g}"
         )
-        by_lam.set_visible(method == "weight decay")
-        by_steps.set_visible(method != "weight decay")
+        if method != shown["method"]:  # the other panel: draw the background anew
+            shown["method"] = method
+            by_lam.set_visible(method == "weight decay")
+            by_steps.set_visible(method != "weight decay")
+            forget_background(fig)
         x_mark = 10.0**log10_lam if method == "weight decay" else max(steps, 1)
         marks[
             "weight decay" if method == "weight decay" else "early stopping"

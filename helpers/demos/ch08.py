@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.widgets import Demo, Slider
+from helpers.widgets import Demo, Slider, changing
 
 
 def _mlp_numpy(Ws, bs, z):
@@ -86,6 +86,7 @@ def latent_walk(Ws, bs, codes, labels, lim: float = 3.0) -> Demo:
     ax2.set(xticks=[], yticks=[])
     ax2.grid(False)
     ax1.grid(False)
+    changing(fig, star0, decoded_image, star1, title2)
 
     def render(z1: float, z2: float):
         """Training codes in a 2-D latent plane, the decoder's images over it, and the image decoded at one point."""
@@ -150,7 +151,7 @@ def threshold(scores, is_anomaly, name: str = "score") -> Demo:
         yticks=[],
         xticks=np.round(np.linspace(lo, hi, 3), 3),
     )
-    ax0.legend(fontsize=8)
+    ax0.legend(fontsize=8, loc="upper left")  # fixed: "best" moves with the line
     matrix = ax1.imshow(np.zeros((2, 2)), cmap="Blues", vmin=0, vmax=len(s))
     cells = {
         (i, j): ax1.text(j, i, "", ha="center", va="center", fontsize=12)
@@ -180,6 +181,7 @@ def threshold(scores, is_anomaly, name: str = "score") -> Demo:
         aspect="equal",
     )
     title2 = ax2.set_title("", fontsize=9)
+    changing(fig, line, matrix, *cells.values(), point, title2)
 
     def render(thresh: float):
         """Histograms of anomaly scores with a threshold, the confusion matrix it gives, and its point on the ROC curve."""

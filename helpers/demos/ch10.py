@@ -8,7 +8,7 @@ and runs a tiny MLP in NumPy on weights copied once from the trained model.
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers.widgets import Choice, Demo, Slider
+from helpers.widgets import Choice, Demo, Slider, changing
 
 
 def _probs(Ws, bs, x):
@@ -67,6 +67,7 @@ def eps_attack(x0, directions: dict, Ws, bs, label: int, eps_max: float = 0.3) -
     axes[3].set(ylim=(0, 1), xticks=range(K))
     axes[3].set_title("probabilities", y=1.0)
     axes[3].set_xlabel("class (blue: true, red: wrong winner)", fontsize=8)
+    changing(fig, im_delta, im_x, t_delta, t_x, *bars)
 
     def render(eps: float, direction: str):
         """A digit, its perturbation of size eps and the classifier's probabilities."""

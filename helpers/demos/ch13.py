@@ -4,7 +4,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.widgets import Choice, Demo, Slider
+from helpers.widgets import Choice, Demo, Slider, changing
 
 
 def sparsity(levels, before, after, dense, kept_inputs) -> Demo:
@@ -44,6 +44,7 @@ def sparsity(levels, before, after, dense, kept_inputs) -> Demo:
     ax_img.set(xticks=[], yticks=[])
     img_title = ax_img.set_title("", fontsize=9)
     title = fig.suptitle("", fontsize=10)
+    changing(fig, marker, image, img_title, title)
 
     def render(sparsity: float):
         i = int(np.argmin(np.abs(levels - sparsity)))

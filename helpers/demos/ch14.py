@@ -4,7 +4,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.widgets import Demo, Slider
+from helpers.widgets import Demo, Slider, changing
 
 
 def scores(R: np.ndarray) -> tuple:
@@ -75,6 +75,7 @@ def lambda_sweep(matrices: dict) -> Demo:
     ax1.grid(False)
     ax2.legend(fontsize=7, loc="lower left")
     title = fig.suptitle("")
+    changing(fig, im, *[t for row in texts for t in row], marker, title)
 
     def render(lam: float):
         """EWC's accuracy matrix at one lambda beside forgetting vs intransigence."""

@@ -5,7 +5,7 @@ import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.widgets import Demo, Slider
+from helpers.widgets import Demo, Slider, changing
 
 
 def forward(params, x):
@@ -71,6 +71,7 @@ def adaptation(
         ax.set(xlim=(-5, 5), ylim=(-6, 6), xlabel="$x$")
     axes[0].legend(fontsize=7, loc="lower left")
     sup = fig.suptitle("")
+    changing(fig, *[a for parts in lines.values() for a in parts], sup)
     with torch.no_grad():
         start = {name: forward(p, grid)[:, 0].numpy() for name, p in inits.items()}
 
