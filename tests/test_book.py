@@ -156,7 +156,7 @@ def test_code_lines_fit_the_page(nb):
         line
         for source in cells(nb, "code")
         for line in source.splitlines()
-        if len(line) > CODE_COLUMNS and not line.lstrip().startswith("%")
+        if len(line) > CODE_COLUMNS
     ]
     assert not long, f"{len(long)} code lines over {CODE_COLUMNS} columns: {long[:3]}"
 
